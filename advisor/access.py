@@ -1,0 +1,42 @@
+"""The one way into a team's objects.
+
+Someone who is not a member gets a 404, so the existence of another team's objects is
+never revealed; a member whose role does not allow the action gets a 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from advisor.models import Membership, Role
+
+# What each kind of action needs, from least to most privileged.
+READ = "read"
+WRITE = "write"
+MANAGE = "manage"
+
+_ALLOWED_ROLES = {
+    READ: {Role.OWNER, Role.EDITOR, Role.VIEWER},
+    WRITE: {Role.OWNER, Role.EDITOR},
+    MANAGE: {Role.OWNER},
+}
+
+
+def get_membership_for_user(user, team_slug: str, *, action: str = READ) -> Membership:
+    """The user's membership of the team named by `team_slug`, checked for `action`."""
+    if not user.is_authenticated:
+        raise Http404("No such team.")
+    membership = (
+        Membership.objects.select_related("team").filter(user=user, team__slug=team_slug).first()
+    )
+    if membership is None:
+        raise Http404("No such team.")
+    require(membership, action)
+    return membership
+
+
+def require(membership: Membership, action: str) -> None:
+    """Refuse with a 403 when the member's role does not allow `action`."""
+    if membership.role not in _ALLOWED_ROLES[action]:
+        raise PermissionDenied(f"Your role in {membership.team} does not allow this.")

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Make sure the system programs the test suite drives are present:
+# Chromium (browser tests) and the PostgreSQL server (the second database run).
+# As root, missing packages are installed with apt-get; otherwise the exact command is printed.
+set -eu
+
+PG_BIN_DEFAULT=/usr/lib/postgresql/15/bin
+missing=()
+
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing missing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    exit 0
+fi
+
+echo "Missing system packages: ${missing[*]}" >&2
+echo "Install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+exit 1

@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from advisor.models import Membership, Role, Team
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestHome:
+    def test_it_opens_the_team_the_user_last_worked_in(self, client, owner, team):
+        second = MembershipFactory(user=owner, team__slug="zeta", team__name="Zeta").team
+        client.force_login(owner)
+        client.post(reverse("team_switch"), {"team": second.slug})
+
+        response = client.get(reverse("home"))
+
+        assert response.status_code == 302
+        assert response.url == reverse("team_detail", args=[second.slug])
+
+    def test_it_asks_a_user_without_a_team_to_create_one(self, client):
+        client.force_login(UserFactory())
+        response = client.get(reverse("home"))
+        assert response.url == reverse("team_create")
+
+    def test_anonymous_users_are_sent_to_log_in(self, client):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+class TestTeamDetail:
+    def test_it_shows_the_team_and_the_members_role(
+        self, client, viewer, team, django_assert_max_num_queries
+    ):
+        client.force_login(viewer)
+        response = client.get(reverse("team_detail", args=[team.slug]))
+        assert response.status_code == 200
+        assert "You are viewer of this team." in response.text
+        assert "vera" in response.text
+
+    def test_its_query_count_does_not_grow_with_members(
+        self, client, owner, team, django_assert_num_queries
+    ):
+        client.force_login(owner)
+        client.get(reverse("team_detail", args=[team.slug]))  # warm the session
+        with django_assert_num_queries(5) as few:
+            client.get(reverse("team_detail", args=[team.slug]))
+        MembershipFactory.create_batch(5, team=team)
+        with django_assert_num_queries(len(few.captured_queries)):
+            client.get(reverse("team_detail", args=[team.slug]))
+
+    def test_it_rejects_another_teams_page_with_404(self, client, outsider, team):
+        client.force_login(outsider)
+        assert client.get(reverse("team_detail", args=[team.slug])).status_code == 404
+
+    def test_it_refuses_post_with_405(self, client, owner, team):
+        client.force_login(owner)
+        assert client.post(reverse("team_detail", args=[team.slug])).status_code == 405
+
+    def test_anonymous_users_are_sent_to_log_in(self, client, team):
+        response = client.get(reverse("team_detail", args=[team.slug]))
+        assert response.url.startswith(reverse("login"))
+
+
+class TestTeamCreate:
+    def test_it_makes_the_creator_owner(self, client):
+        user = UserFactory()
+        client.force_login(user)
+        response = client.post(reverse("team_create"), {"name": "Payments Crew"})
+        team = Team.objects.get(name="Payments Crew")
+        assert response.url == reverse("team_detail", args=[team.slug])
+        assert Membership.objects.get(team=team, user=user).role == Role.OWNER
+
+    def test_two_teams_with_the_same_name_get_different_addresses(self, client):
+        client.force_login(UserFactory())
+        client.post(reverse("team_create"), {"name": "Ops"})
+        client.post(reverse("team_create"), {"name": "Ops"})
+        assert sorted(Team.objects.values_list("slug", flat=True)) == ["ops", "ops-2"]
+
+    def test_a_blank_name_is_shown_next_to_the_field(self, client):
+        client.force_login(UserFactory())
+        response = client.post(reverse("team_create"), {"name": "   "})
+        assert response.status_code == 200
+        assert 'id="error_1_id_name"' in response.text
+        assert not Team.objects.exists()
+
+    def test_it_refuses_put_with_405(self, client):
+        client.force_login(UserFactory())
+        assert client.put(reverse("team_create")).status_code == 405
+
+    def test_anonymous_users_are_sent_to_log_in(self, client):
+        assert client.get(reverse("team_create")).url.startswith(reverse("login"))
+
+
+class TestTeamSwitch:
+    def test_it_switches_to_a_team_the_user_belongs_to(self, client, owner, team):
+        other = MembershipFactory(user=owner, team__slug="other").team
+        client.force_login(owner)
+        response = client.post(reverse("team_switch"), {"team": other.slug})
+        assert response.url == reverse("team_detail", args=[other.slug])
+        assert client.session["current_team_id"] == other.pk
+
+    def test_it_will_not_switch_to_someone_elses_team(self, client, outsider, team):
+        client.force_login(outsider)
+        assert client.post(reverse("team_switch"), {"team": team.slug}).status_code == 404
+
+    def test_it_refuses_get_with_405(self, client, owner):
+        client.force_login(owner)
+        assert client.get(reverse("team_switch")).status_code == 405
+
+    def test_anonymous_users_are_sent_to_log_in(self, client, team):
+        response = client.post(reverse("team_switch"), {"team": team.slug})
+        assert response.url.startswith(reverse("login"))
+
+
+class TestMembers:
+    def test_members_can_see_the_member_list(
+        self, client, viewer, owner, team, django_assert_max_num_queries
+    ):
+        client.force_login(viewer)
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("team_members", args=[team.slug]))
+        assert response.status_code == 200
+        assert "olive" in response.text
+        assert "Add a member" not in response.text
+
+    def test_an_owner_adds_a_member_by_email(self, client, owner, team):
+        newcomer = UserFactory(username="nina")
+        client.force_login(owner)
+        response = client.post(
+            reverse("team_members", args=[team.slug]),
+            {"login": "NINA@example.com", "role": Role.VIEWER},
+        )
+        assert response.status_code == 302
+        assert Membership.objects.get(team=team, user=newcomer).role == Role.VIEWER
+
+    def test_an_unknown_login_is_reported_and_nothing_is_added(self, client, owner, team):
+        client.force_login(owner)
+        response = client.post(
+            reverse("team_members", args=[team.slug]), {"login": "ghost", "role": Role.EDITOR}
+        )
+        assert response.status_code == 400
+        assert "No user is called or has the e-mail “ghost”." in response.text
+        assert team.memberships.count() == 1
+
+    def test_an_editor_cannot_add_members(self, client, editor, team):
+        client.force_login(editor)
+        response = client.post(
+            reverse("team_members", args=[team.slug]),
+            {"login": UserFactory().username, "role": Role.EDITOR},
+        )
+        assert response.status_code == 403
+
+    def test_a_viewer_cannot_add_members(self, client, viewer, team):
+        client.force_login(viewer)
+        response = client.post(
+            reverse("team_members", args=[team.slug]),
+            {"login": UserFactory().username, "role": Role.OWNER},
+        )
+        assert response.status_code == 403
+        assert team.memberships.count() == 1
+
+    def test_another_team_gets_404(self, client, outsider, team):
+        client.force_login(outsider)
+        assert client.get(reverse("team_members", args=[team.slug])).status_code == 404
+
+    def test_it_refuses_delete_with_405(self, client, owner, team):
+        client.force_login(owner)
+        assert client.delete(reverse("team_members", args=[team.slug])).status_code == 405
+
+    def test_anonymous_users_are_sent_to_log_in(self, client, team):
+        assert client.get(reverse("team_members", args=[team.slug])).url.startswith("/login/")
+
+
+class TestMembershipRole:
+    def test_an_owner_promotes_an_editor(self, client, owner, editor, team):
+        member = Membership.objects.get(user=editor)
+        client.force_login(owner)
+        client.post(reverse("membership_role", args=[team.slug, member.pk]), {"role": Role.OWNER})
+        member.refresh_from_db()
+        assert member.role == Role.OWNER
+
+    def test_the_last_owner_cannot_step_down(self, client, owner, team):
+        member = Membership.objects.get(user=owner)
+        client.force_login(owner)
+        response = client.post(
+            reverse("membership_role", args=[team.slug, member.pk]),
+            {"role": Role.VIEWER},
+            follow=True,
+        )
+        member.refresh_from_db()
+        assert member.role == Role.OWNER
+        assert "A team needs at least one owner" in response.text
+
+    def test_an_unknown_role_changes_nothing(self, client, owner, editor, team):
+        member = Membership.objects.get(user=editor)
+        client.force_login(owner)
+        client.post(reverse("membership_role", args=[team.slug, member.pk]), {"role": "king"})
+        member.refresh_from_db()
+        assert member.role == Role.EDITOR
+
+    def test_a_viewer_gets_403(self, client, viewer, editor, team):
+        member = Membership.objects.get(user=editor)
+        client.force_login(viewer)
+        response = client.post(
+            reverse("membership_role", args=[team.slug, member.pk]), {"role": Role.VIEWER}
+        )
+        assert response.status_code == 403
+
+    def test_a_member_of_another_team_cannot_be_reached(self, client, owner, team, outsider):
+        foreign = Membership.objects.get(user=outsider)
+        client.force_login(owner)
+        response = client.post(
+            reverse("membership_role", args=[team.slug, foreign.pk]), {"role": Role.VIEWER}
+        )
+        assert response.status_code == 404
+
+    def test_another_team_gets_404(self, client, outsider, owner, team):
+        member = Membership.objects.get(user=owner)
+        client.force_login(outsider)
+        response = client.post(
+            reverse("membership_role", args=[team.slug, member.pk]), {"role": Role.VIEWER}
+        )
+        assert response.status_code == 404
+
+    def test_it_refuses_get_with_405(self, client, owner, team):
+        member = Membership.objects.get(user=owner)
+        client.force_login(owner)
+        assert (
+            client.get(reverse("membership_role", args=[team.slug, member.pk])).status_code == 405
+        )
+
+    def test_anonymous_users_are_sent_to_log_in(self, client, owner, team):
+        member = Membership.objects.get(user=owner)
+        response = client.post(reverse("membership_role", args=[team.slug, member.pk]))
+        assert response.url.startswith(reverse("login"))
+
+
+class TestMembershipRemove:
+    def test_an_owner_removes_a_member(self, client, owner, editor, team):
+        client.force_login(owner)
+        member = Membership.objects.get(user=editor)
+        client.post(reverse("membership_remove", args=[team.slug, member.pk]))
+        assert not Membership.objects.filter(pk=member.pk).exists()
+
+    def test_the_last_owner_cannot_be_removed(self, client, owner, team):
+        member = Membership.objects.get(user=owner)
+        client.force_login(owner)
+        client.post(reverse("membership_remove", args=[team.slug, member.pk]))
+        assert Membership.objects.filter(pk=member.pk).exists()
+
+    def test_an_editor_gets_403(self, client, editor, owner, team):
+        client.force_login(editor)
+        member = Membership.objects.get(user=owner)
+        response = client.post(reverse("membership_remove", args=[team.slug, member.pk]))
+        assert response.status_code == 403
+
+    def test_another_team_gets_404(self, client, outsider, owner, team):
+        member = Membership.objects.get(user=owner)
+        client.force_login(outsider)
+        response = client.post(reverse("membership_remove", args=[team.slug, member.pk]))
+        assert response.status_code == 404
+
+    def test_it_refuses_get_with_405(self, client, owner, team):
+        member = Membership.objects.get(user=owner)
+        client.force_login(owner)
+        response = client.get(reverse("membership_remove", args=[team.slug, member.pk]))
+        assert response.status_code == 405
+
+    def test_anonymous_users_are_sent_to_log_in(self, client, owner, team):
+        member = Membership.objects.get(user=owner)
+        response = client.post(reverse("membership_remove", args=[team.slug, member.pk]))
+        assert response.url.startswith(reverse("login"))

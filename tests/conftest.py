@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite, and the closing summary of what ran where."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from advisor.models import Role
+from tests.factories import MembershipFactory, TeamFactory
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Checkout", slug="checkout")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Elsewhere", slug="elsewhere")
+
+
+@pytest.fixture
+def owner(team):
+    return MembershipFactory(team=team, role=Role.OWNER, user__username="olive").user
+
+
+@pytest.fixture
+def editor(team):
+    return MembershipFactory(team=team, role=Role.EDITOR, user__username="eddie").user
+
+
+@pytest.fixture
+def viewer(team):
+    return MembershipFactory(team=team, role=Role.VIEWER, user__username="vera").user
+
+
+@pytest.fixture
+def outsider(other_team):
+    return MembershipFactory(team=other_team, role=Role.OWNER, user__username="otto").user
+
+
+def pytest_report_header(config) -> str:
+    database = settings.DATABASES["default"]
+    where = database.get("HOST") or database.get("NAME")
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({where})"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in counts:
+        for report in terminalreporter.stats.get(outcome, []):
+            if report.when in ("call", "setup") and "browser" in report.keywords:
+                if outcome == "passed" and report.when != "call":
+                    continue
+                counts[outcome] += 1
+    terminalreporter.write_line(
+        f"Ran on database backend: {database}; Chromium browser tests: "
+        f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+    )
