@@ -1,0 +1,73 @@
+"""Checking an answer set against a framework before it is scored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from advisor.engine.errors import AnswerError
+from advisor.engine.framework import Framework
+
+
+def parse_answers(framework: Framework, raw: Any) -> Mapping[str, Any]:
+    """Return a read-only, validated copy of `raw`; raise AnswerError naming the first problem.
+
+    Single-choice answers are choice keys, multi-choice answers lists of choice keys,
+    integer questions and numeric inputs numbers. `null` means unanswered.
+    """
+    if not isinstance(raw, Mapping):
+        raise AnswerError("answers", "expected an object of question keys to answers")
+    questions = framework.questions_by_key
+    inputs = framework.inputs_by_key
+    clean: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            raise AnswerError(str(key), "question keys must be strings")
+        if value is None:
+            continue
+        question = questions.get(key)
+        if question is None:
+            numeric = inputs.get(key)
+            if numeric is None:
+                raise AnswerError(key, "unknown question")
+            clean[key] = _number(key, value, numeric.minimum, numeric.maximum)
+            continue
+        if question.kind == "single":
+            if not isinstance(value, str):
+                raise AnswerError(key, f"expected one of {', '.join(question.choice_keys)}")
+            if value not in question.choice_keys:
+                raise AnswerError(
+                    key,
+                    f"unknown choice {value!r} (expected one of {', '.join(question.choice_keys)})",
+                )
+            clean[key] = value
+        elif question.kind == "multi":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise AnswerError(key, "expected a list of choice keys")
+            for item in value:
+                if item not in question.choice_keys:
+                    raise AnswerError(
+                        key,
+                        f"unknown choice {item!r} (expected some of "
+                        f"{', '.join(question.choice_keys)})",
+                    )
+            # Framework order, no duplicates: equal sets of answers compare equal.
+            clean[key] = tuple(choice for choice in question.choice_keys if choice in value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise AnswerError(key, "expected a whole number")
+            clean[key] = int(_number(key, value, question.minimum, question.maximum))
+    return MappingProxyType(clean)
+
+
+def _number(key: str, value: Any, minimum: float, maximum: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AnswerError(key, "expected a number")
+    if not minimum <= value <= maximum:
+        raise AnswerError(key, f"expected a number from {_fmt(minimum)} to {_fmt(maximum)}")
+    return value
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"

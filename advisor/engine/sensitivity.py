@@ -1,0 +1,119 @@
+"""How robust a recommendation is.
+
+Weights
+    For each answered question: how far its weight must move (up or down, never below zero)
+    before another viable pattern overtakes the recommendation, and which one. Raw scores are
+    linear in each weight, so the crossover is exact: if the recommendation T leads pattern P
+    by D raw points and the question gives T d more unweighted points than P, P catches up
+    when the weight moves by -D/d. The question needing the smallest relative change is the
+    most critical.
+
+Answers
+    Every single change of one answer (another choice, a value in another band, adding or
+    removing one capability, or answering an unanswered question) is re-scored; the ones
+    that change the recommendation are listed with the new recommendation and its margin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from advisor.engine.framework import Framework
+from advisor.engine.scoring import Tally, tally
+
+
+def weight_crossovers(framework: Framework, current: Tally) -> list[dict]:
+    if current.fallback:
+        return []
+    top = current.recommendation
+    rivals = [p for p in current.ranking if p != top and current.viable[p]]
+    position = {pattern: index for index, pattern in enumerate(framework.pattern_keys)}
+    crossovers = []
+    for question in framework.questions:
+        points = current.unweighted.get(question.key)
+        if points is None or question.weight == 0:
+            continue
+        best: tuple[float, str] | None = None
+        for rival in rivals:
+            lead = current.raw[top] - current.raw[rival]
+            gap = points[position[top]] - points[position[rival]]
+            if gap == 0:
+                continue
+            change = -lead / gap
+            if question.weight + change < 0:
+                continue  # would need a negative weight
+            if best is None or abs(change) < abs(best[0]):
+                best = (change, rival)
+        if best is None:
+            continue
+        change, rival = best
+        crossovers.append(
+            {
+                "question": question.key,
+                "weight": question.weight,
+                "crossover_weight": round(question.weight + change, 3),
+                "change": round(change, 3),
+                "relative_change": round(abs(change) / question.weight, 3),
+                "flips_to": rival,
+            }
+        )
+    crossovers.sort(key=lambda item: (item["relative_change"], item["question"]))
+    return crossovers
+
+
+def _alternatives(framework: Framework, answers: Mapping[str, Any]):
+    """(question, from, to) for every single change of one answer."""
+    for question in framework.questions:
+        current = answers.get(question.key)
+        if question.kind == "single":
+            for choice in question.choice_keys:
+                if choice != current:
+                    yield question.key, current, choice
+        elif question.kind == "multi":
+            chosen = tuple(current or ())
+            for choice in question.choice_keys:
+                if choice in chosen:
+                    changed = tuple(c for c in chosen if c != choice)
+                else:
+                    changed = tuple(c for c in question.choice_keys if c in chosen or c == choice)
+                yield question.key, list(chosen), changed
+        else:
+            current_band = question.band_for(current) if current is not None else None
+            for band in question.bands:
+                if band is not current_band:
+                    yield question.key, current, band.minimum
+
+
+def answer_flips(framework: Framework, answers: Mapping[str, Any], current: Tally) -> list[dict]:
+    flips = []
+    changed = dict(answers)
+    for key, before, after in _alternatives(framework, answers):
+        changed[key] = after
+        outcome = tally(framework, changed, explain=False)
+        if outcome.recommendation != current.recommendation:
+            flips.append(
+                {
+                    "question": key,
+                    "from": before,
+                    "to": list(after) if isinstance(after, tuple) else after,
+                    "recommendation": outcome.recommendation,
+                    "margin": outcome.margin,
+                }
+            )
+        if key in answers:
+            changed[key] = answers[key]
+        else:
+            del changed[key]
+    return flips
+
+
+def analyse(framework: Framework, answers: Mapping[str, Any], current: Tally) -> dict:
+    weights = weight_crossovers(framework, current)
+    flips = answer_flips(framework, answers, current)
+    return {
+        "weights": weights,
+        "most_critical_weight": weights[0]["question"] if weights else None,
+        "answer_flips": flips,
+        "stable": not flips,
+    }

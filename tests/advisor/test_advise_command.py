@@ -1,0 +1,112 @@
+"""`manage.py advise`: the SPEC's JSON on stdout, or exit 2 with one line on stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.advisor.engine.helpers import default_source, scenario_files
+
+ROOT = Path(__file__).resolve().parents[2]
+TOP_LEVEL_KEYS = [
+    "framework", "recommendation", "ranking", "scores", "viable", "vetoes", "contributions",
+    "margin", "sensitivity", "warnings", "mitigations", "estimates", "unanswered",
+]  # fmt: skip
+
+
+def advise(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "advise", *args],
+        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def advise_in_process(*args: str) -> dict:
+    out = StringIO()
+    call_command("advise", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
+def test_it_prints_the_expected_recommendation_for_each_scenario(path):
+    output = advise_in_process(str(path))
+    assert output["recommendation"] == json.loads(path.read_text())["expect"]
+    assert list(output) == TOP_LEVEL_KEYS
+
+
+def test_its_json_has_the_contracts_shape():
+    output = advise_in_process(str(scenario_files()[0]))
+    assert output["framework"] == {"name": "default", "version": 1}
+    assert set(output["scores"]) == set(output["viable"]) == set(output["contributions"])
+    assert sorted(output["ranking"]) == sorted(output["scores"])
+    for contribution in output["contributions"]["sync"]:
+        assert set(contribution) == {"question", "answer", "points", "why"}
+    for warning in output["warnings"]:
+        assert set(warning) == {"code", "severity", "message"}
+    for mitigation in output["mitigations"]:
+        assert set(mitigation) == {"code", "status", "severity", "message"}
+        assert mitigation["status"] in {"in_place", "missing"}
+
+
+def test_it_reads_a_bare_answers_object_from_standard_input():
+    result = advise("-", stdin=json.dumps({"operation": "batch", "duration": "longer"}))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["recommendation"] == "async"
+
+
+def test_pattern_reports_another_patterns_warnings(tmp_path):
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps({"answers": {"operation": "batch"}}))
+    output = advise_in_process(str(path), "--pattern", "sync")
+    assert output["recommendation"] == "async"
+    assert "sync_batch" in [warning["code"] for warning in output["warnings"]]
+    assert [m["code"] for m in output["mitigations"]][:2] == [
+        "timeouts_retries",
+        "circuit_breakers",
+    ]
+
+
+def test_a_weight_changed_in_a_framework_file_changes_the_answer(tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answers": {
+        "operation": "query", "user_waiting": "yes", "caller_needs_result": "yes",
+        "latency_sensitivity": "moderate", "receiver_availability": "sometimes_down",
+        "temporal_decoupling": "required",
+    }}))  # fmt: skip
+    source = default_source()
+    source["name"] = "tuned"
+    next(q for q in source["questions"] if q["key"] == "operation")["weight"] = 17
+    framework = tmp_path / "tuned.json"
+    framework.write_text(json.dumps(source))
+
+    assert advise_in_process(str(answers))["recommendation"] == "request_reply"
+    tuned = advise_in_process(str(answers), "--framework", str(framework))
+    assert tuned["recommendation"] == "sync"
+    assert tuned["framework"]["name"] == "tuned"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["-"], '{"answers": {"latency": "critical"}}', "latency: unknown question"),
+        (["-"], '{"consistency": "strong"}', "consistency: unknown choice 'strong'"),
+        (["-"], '{"answers": {"operation": ', "standard input is not valid JSON (line 1"),
+        (["-"], "[1, 2]", "expected a JSON object with the answers"),
+        (["-"], '{"chain_depth": "3"}', "chain_depth: expected a whole number"),
+        (["missing.json"], None, "cannot read missing.json: No such file or directory"),
+        (["-", "--pattern", "grpc"], "{}", "pattern: unknown pattern 'grpc'"),
+        (["-", "--framework", "nope"], "{}", "no framework 'nope' (available: default)"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_output(args, stdin, message):
+    result = advise(*args, stdin=stdin)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
