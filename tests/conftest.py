@@ -47,14 +47,16 @@ def pytest_report_header(config) -> str:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
     for outcome in counts:
         for report in terminalreporter.stats.get(outcome, []):
-            if report.when in ("call", "setup") and "browser" in report.keywords:
-                if outcome == "passed" and report.when != "call":
-                    continue
-                counts[outcome] += 1
+            if "browser" not in report.keywords:
+                continue
+            if outcome == "passed" and report.when != "call":
+                continue  # a passing test also passes its setup and teardown
+            counts[outcome] += 1
     terminalreporter.write_line(
         f"Ran on database backend: {database}; Chromium browser tests: "
-        f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+        f"{counts['passed']} passed, {counts['failed']} failed, {counts['error']} errors, "
+        f"{counts['skipped']} skipped"
     )

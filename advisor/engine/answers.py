@@ -58,6 +58,11 @@ def parse_answers(framework: Framework, raw: Any) -> Mapping[str, Any]:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise AnswerError(key, "expected a whole number")
             clean[key] = int(_number(key, value, question.minimum, question.maximum))
+    p50, p99 = clean.get("per_hop_p50_ms"), clean.get("per_hop_p99_ms")
+    if p50 is not None and p99 is not None and p99 < p50:
+        raise AnswerError(
+            "per_hop_p99_ms", "expected at least per_hop_p50_ms (the p99 is the slow tail)"
+        )
     return MappingProxyType(clean)
 
 

@@ -10,7 +10,7 @@ Grammar (keywords are lower case):
     comparison := NAME ("==" | "!=") NAME          a choice question equals / differs
                 | NAME "in" "[" NAME ("," NAME)* "]"
                 | NAME "has" NAME                   a multi-choice answer contains a choice
-                | NAME (">=" | "<=" | ">" | "<" | "==" | "!=") NUMBER   numeric inputs
+                | NAME (">=" | "<=" | ">" | "<" | "==" | "!=") (NUMBER | NAME)   numbers
 
 An unanswered question makes every comparison on it false (`==` and `!=` alike), so
 `not (x == y)` is the way to say "unless x is known to be y". `has` on an unanswered
@@ -145,8 +145,18 @@ class _Parser:
         if key in self.vocabulary.numeric:
             if operator_ not in _NUMERIC_OPS:
                 raise self.fail(f"{operator_!r} cannot compare the number {key!r}")
-            number = float(self.take("number"))
             compare = _NUMERIC_OPS[operator_]
+            token = self.peek()
+            if token is not None and token[0] == "name":
+                other = self.question(self.take("name"))
+                if other not in self.vocabulary.numeric:
+                    raise self.fail(f"cannot compare the number {key!r} with {other!r}")
+                return lambda answers: (
+                    answers.get(key) is not None
+                    and answers.get(other) is not None
+                    and compare(answers[key], answers[other])
+                )
+            number = float(self.take("number"))
             return lambda answers: answers.get(key) is not None and compare(answers[key], number)
         if key in self.vocabulary.multi:
             raise self.fail(f"use 'has' with the multi-choice question {key!r}")

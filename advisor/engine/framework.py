@@ -9,6 +9,7 @@ inside the file, for example ``questions[3].choices[1].points.sync: expected a n
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -24,6 +25,10 @@ from advisor.engine.conditions import (
 from advisor.engine.errors import FrameworkError
 
 SEVERITIES = ("high", "medium", "low")
+# Figures the engine derives from the answers, usable in warning and practice conditions.
+DERIVED_FIGURES = ("estimated_p99_ms", "estimated_drain_seconds")
+# Placeholders a warning or practice message may use besides question and input keys.
+MESSAGE_FIGURES = ("hops", "tail_p50_ms", "tail_p99_ms", "p_hit_any_pct", "drain_hours")
 QUESTION_KINDS = ("single", "multi", "integer")
 
 
@@ -369,7 +374,25 @@ def _vocabulary(questions: _Reader, inputs: _Reader) -> Vocabulary:
         (multi if kind == "multi" else choices)[key] = keys
     for numeric_input in inputs.items() if inputs.value is not None else ():
         numeric.add(numeric_input.object().child("key").string())
+    numeric.update(DERIVED_FIGURES)
     return Vocabulary(choices=choices, multi=multi, numeric=frozenset(numeric))
+
+
+def _message(reader: _Reader, vocabulary: Vocabulary) -> str:
+    """A message template: text with {placeholders} naming answers or estimate figures."""
+    text = reader.string()
+    allowed = (
+        set(vocabulary.choices) | set(vocabulary.multi) | set(vocabulary.numeric)
+        | set(MESSAGE_FIGURES)
+    )  # fmt: skip
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        raise reader.fail(f"cannot read the message template ({error})") from None
+    for name in fields:
+        if name not in allowed:
+            raise reader.fail(f"unknown placeholder {{{name}}} in the message")
+    return text
 
 
 def _read_question(
@@ -551,7 +574,7 @@ def parse_framework(data: Any) -> Framework:
             severity=severity(rule.child("severity")),
             patterns=pattern_list(rule.child("patterns")),
             when=condition(rule.child("when")),
-            message=rule.child("message").string(),
+            message=_message(rule.child("message"), vocabulary),
         )
         for rule in root.child("warnings").items()
     ]
@@ -581,7 +604,7 @@ def parse_framework(data: Any) -> Framework:
                     severity=severity(practice.child("severity")),
                     when=condition(practice.child("when")),
                     severity_cases=tuple(cases),
-                    message=practice.child("message").string(),
+                    message=_message(practice.child("message"), vocabulary),
                 )
             )
         practices[pattern_key] = tuple(pattern_practices)

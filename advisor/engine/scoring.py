@@ -165,6 +165,8 @@ def tally(framework: Framework, answers: Mapping[str, Any], *, explain: bool = T
     scores = dict(zip(patterns, (round(points, 6) for points in raw), strict=True))
     ranking = tuple(sorted(patterns, key=lambda p: (not viable[p], -scores[p], patterns.index(p))))
     fallback = not viable[ranking[0]]
+    if fallback:  # the fallback pattern heads the ranking it is recommended from
+        ranking = (patterns[0], *(p for p in ranking if p != patterns[0]))
     return Tally(
         raw=scores,
         unweighted=unweighted,
@@ -234,6 +236,11 @@ class Result:
             "mitigations": [practice.as_dict() for practice in self.practices],
             "estimates": estimates,
             "unanswered": list(self.unanswered),
+            "normalisation": {
+                "formula": "score = 50 + 50 * raw / scale",
+                "scale": round(self.tally.scale, 6),
+                "raw": dict(self.tally.raw),
+            },
         }
 
 
@@ -254,17 +261,34 @@ def _estimates(
     tail = None
     if answers.get("chain_depth") is not None:
         settings = framework.estimators.get("tail_latency", {})
-        p50 = answers.get("per_hop_p50_ms") or settings.get("default_p50_ms", 50.0)
-        p99 = answers.get("per_hop_p99_ms") or p50 * settings.get("default_p99_ratio", 5.0)
-        tail = estimate_tail_latency(int(answers["chain_depth"]), p50, max(p99, p50))
+        ratio = settings.get("default_p99_ratio", 5.0)
+        p50, p99 = answers.get("per_hop_p50_ms"), answers.get("per_hop_p99_ms")
+        if p50 is None:
+            p50 = p99 / ratio if p99 is not None else settings.get("default_p50_ms", 50.0)
+        if p99 is None:
+            p99 = p50 * ratio
+        tail = estimate_tail_latency(int(answers["chain_depth"]), p50, p99)
     backlog = None
-    if answers.get("backlog_messages") is not None and answers.get("processing_rate_per_s"):
+    if (
+        answers.get("backlog_messages") is not None
+        and answers.get("processing_rate_per_s") is not None
+    ):
         backlog = estimate_backlog(
             answers["backlog_messages"],
             answers["processing_rate_per_s"],
             answers.get("arrival_rate_per_s") or 0.0,
         )
     return tail, backlog
+
+
+def _derived(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Backlog | None):
+    """The answers plus the figures warning and practice conditions may compare against."""
+    derived = dict(answers)
+    if tail is not None:
+        derived["estimated_p99_ms"] = tail.p99_ms
+    if backlog is not None and backlog.drain_seconds is not None:
+        derived["estimated_drain_seconds"] = backlog.drain_seconds
+    return derived
 
 
 def _figures(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Backlog | None):
@@ -305,11 +329,12 @@ def evaluate(
     focus = pattern or result_tally.recommendation
     tail, backlog = _estimates(framework, answers)
     figures = _figures(answers, tail, backlog)
+    known = _derived(answers, tail, backlog)
 
     warnings = [
         RaisedWarning(rule.code, rule.severity, rule.title, _format(rule.message, figures))
         for rule in framework.warnings
-        if focus in rule.patterns and rule.when(answers)
+        if focus in rule.patterns and rule.when(known)
     ]
     if result_tally.fallback:
         warnings.insert(
@@ -319,8 +344,8 @@ def evaluate(
                 "high",
                 "Every pattern is ruled out",
                 f"Every pattern breaks a hard rule for these answers, so the advisor falls back "
-                f"to {framework.pattern(focus).name}. Re-check the answers that rule patterns "
-                f"out: they may contradict each other.",
+                f"to {framework.pattern(result_tally.recommendation).name}. Re-check the answers "
+                f"that rule patterns out: they may contradict each other.",
             ),
         )
     warnings.sort(key=lambda warning: SEVERITY_ORDER[warning.severity])
@@ -335,11 +360,11 @@ def evaluate(
             if practice.code in done
             or (practice.capability is not None and practice.capability in capabilities)
             else "missing",
-            severity=practice.severity_for(answers),
+            severity=practice.severity_for(known),
             message=_format(practice.message, figures),
         )
         for practice in framework.practices.get(focus, ())
-        if practice.when(answers)
+        if practice.when(known)
     )
     unanswered = tuple(q.key for q in framework.questions if answers.get(q.key) is None)
     return Result(

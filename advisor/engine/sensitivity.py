@@ -22,13 +22,23 @@ from typing import Any
 from advisor.engine.framework import Framework
 from advisor.engine.scoring import Tally, tally
 
+EPSILON = 1e-9
+
 
 def weight_crossovers(framework: Framework, current: Tally) -> list[dict]:
+    """For each answered question, the nearest weight at which another pattern takes over.
+
+    At `crossover_weight` the two patterns tie; just past it the rival wins. Rivals already
+    tied with the recommendation are left out here: `tied_with` in the analysis names them.
+    """
     if current.fallback:
         return []
     top = current.recommendation
-    rivals = [p for p in current.ranking if p != top and current.viable[p]]
     position = {pattern: index for index, pattern in enumerate(framework.pattern_keys)}
+    rivals = [
+        p for p in current.ranking
+        if p != top and current.viable[p] and current.raw[top] - current.raw[p] > EPSILON
+    ]  # fmt: skip
     crossovers = []
     for question in framework.questions:
         points = current.unweighted.get(question.key)
@@ -41,8 +51,8 @@ def weight_crossovers(framework: Framework, current: Tally) -> list[dict]:
             if gap == 0:
                 continue
             change = -lead / gap
-            if question.weight + change < 0:
-                continue  # would need a negative weight
+            if question.weight + change <= 0:
+                continue  # the rival would need a weight of zero or less
             if best is None or abs(change) < abs(best[0]):
                 best = (change, rival)
         if best is None:
@@ -60,6 +70,17 @@ def weight_crossovers(framework: Framework, current: Tally) -> list[dict]:
         )
     crossovers.sort(key=lambda item: (item["relative_change"], item["question"]))
     return crossovers
+
+
+def tied_with(current: Tally) -> list[str]:
+    """Viable patterns with exactly the recommendation's score (the framework's order decided)."""
+    if current.fallback:
+        return []
+    top = current.recommendation
+    return [
+        p for p in current.ranking
+        if p != top and current.viable[p] and abs(current.raw[top] - current.raw[p]) <= EPSILON
+    ]  # fmt: skip
 
 
 def _alternatives(framework: Framework, answers: Mapping[str, Any]):
@@ -114,6 +135,7 @@ def analyse(framework: Framework, answers: Mapping[str, Any], current: Tally) ->
     return {
         "weights": weights,
         "most_critical_weight": weights[0]["question"] if weights else None,
+        "tied_with": tied_with(current),
         "answer_flips": flips,
         "stable": not flips,
     }

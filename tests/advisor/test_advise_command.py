@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TOP_LEVEL_KEYS = [
     "framework", "recommendation", "ranking", "scores", "viable", "vetoes", "contributions",
     "margin", "sensitivity", "warnings", "mitigations", "estimates", "unanswered",
+    "normalisation",
 ]  # fmt: skip
 
 
@@ -40,18 +41,45 @@ def test_it_prints_the_expected_recommendation_for_each_scenario(path):
     assert list(output) == TOP_LEVEL_KEYS
 
 
-def test_its_json_has_the_contracts_shape():
-    output = advise_in_process(str(scenario_files()[0]))
+def test_its_json_has_the_contracts_shape(tmp_path):
+    path = tmp_path / "rich.json"
+    path.write_text(json.dumps({"answers": {
+        "operation": "event", "caller_needs_result": "yes", "consistency": "immediate",
+        "chain_depth": 4, "consumers": "several", "capabilities": ["tracing"],
+        "backlog_messages": 500000, "processing_rate_per_s": 10,
+    }}))  # fmt: skip
+    output = advise_in_process(str(path), "--pattern", "async")
+    assert list(output) == TOP_LEVEL_KEYS
     assert output["framework"] == {"name": "default", "version": 1}
     assert set(output["scores"]) == set(output["viable"]) == set(output["contributions"])
     assert sorted(output["ranking"]) == sorted(output["scores"])
-    for contribution in output["contributions"]["sync"]:
-        assert set(contribution) == {"question", "answer", "points", "why"}
-    for warning in output["warnings"]:
-        assert set(warning) == {"code", "severity", "message"}
-    for mitigation in output["mitigations"]:
-        assert set(mitigation) == {"code", "status", "severity", "message"}
-        assert mitigation["status"] in {"in_place", "missing"}
+    assert output["vetoes"] and all(
+        set(v) == {"pattern", "rule", "reason"} for v in output["vetoes"]
+    )
+    contributions = [c for items in output["contributions"].values() for c in items]
+    assert contributions and all(
+        set(c) == {"question", "answer", "points", "why"} for c in contributions
+    )
+    assert output["warnings"] and all(
+        set(w) == {"code", "severity", "message"} for w in output["warnings"]
+    )
+    assert output["mitigations"] and all(
+        set(m) == {"code", "status", "severity", "message"}
+        and m["status"] in {"in_place", "missing"}
+        for m in output["mitigations"]
+    )
+    assert set(output["estimates"]["tail_latency"]) == {"hops", "p_hit_any_p99", "p50_ms", "p99_ms"}
+    assert output["estimates"]["backlog"] == {"drains": True, "drain_seconds": 50000.0}
+    assert {"weights", "most_critical_weight", "answer_flips", "stable"} <= set(
+        output["sensitivity"]
+    )
+    assert "ordering" in output["unanswered"]
+    raw = output["normalisation"]["raw"]
+    for pattern, items in output["contributions"].items():
+        assert sum(item["points"] for item in items) == pytest.approx(raw[pattern])
+        assert output["scores"][pattern] == pytest.approx(
+            50 + 50 * raw[pattern] / output["normalisation"]["scale"], abs=0.05
+        )
 
 
 def test_it_reads_a_bare_answers_object_from_standard_input():

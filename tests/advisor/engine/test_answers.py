@@ -32,6 +32,8 @@ def parse(raw):
         ({"per_hop_p50_ms": "fast"}, "per_hop_p50_ms: expected a number"),
         ({"backlog_messages": -1}, "backlog_messages: expected a number from 0 to 1e+12"),
         (["consistency"], "answers: expected an object of question keys to answers"),
+        ({"per_hop_p50_ms": 100, "per_hop_p99_ms": 20},
+         "per_hop_p99_ms: expected at least per_hop_p50_ms (the p99 is the slow tail)"),
     ],
 )  # fmt: skip
 def test_bad_answers_are_named(raw, message):

@@ -56,3 +56,17 @@ def test_estimates_appear_only_when_their_inputs_are_given():
     estimates = run(answers).as_dict()["estimates"]
     assert set(estimates["tail_latency"]) == {"hops", "p_hit_any_p99", "p50_ms", "p99_ms"}
     assert estimates["backlog"] == {"drains": True, "drain_seconds": 50000.0}
+
+
+def test_a_consumer_that_processes_nothing_never_drains_the_backlog():
+    answers = {"backlog_messages": 10, "processing_rate_per_s": 0}
+    assert run(answers).as_dict()["estimates"]["backlog"] == {
+        "drains": False,
+        "drain_seconds": None,
+    }
+
+
+def test_only_a_p99_given_derives_the_p50_from_the_default_ratio():
+    estimate = run({"chain_depth": 1, "per_hop_p99_ms": 400}).tail_latency
+    assert estimate.p50_ms == pytest.approx(80, abs=0.1)
+    assert estimate.p99_ms == pytest.approx(400, abs=0.1)

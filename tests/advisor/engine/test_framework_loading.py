@@ -78,6 +78,20 @@ def test_every_question_and_choice_explains_itself():
             "questions[1].choices[4].key: duplicate choice key 'query'",
         ),
         (lambda s: s.pop("patterns"), "patterns: expected a list"),
+        (
+            lambda s: s["warnings"][0].__setitem__("message", "Tail of {__class__} ms"),
+            "warnings[0].message: unknown placeholder {__class__} in the message",
+        ),
+        (
+            lambda s: s["practices"]["async"][0].__setitem__("message", "Broken {brace"),
+            "practices.async[0].message: cannot read the message template "
+            "(expected '}' before end of string)",
+        ),
+        (
+            lambda s: s["warnings"][1].__setitem__("when", "chain_depth > consistency"),
+            "warnings[1].when: cannot compare the number 'chain_depth' with 'consistency' in "
+            "condition 'chain_depth > consistency'",
+        ),
     ],
 )
 def test_a_broken_framework_names_the_path_of_the_problem(break_it, message):

@@ -46,8 +46,15 @@ class TestViability:
         )
         assert not any(result.tally.viable.values())
         assert result.recommendation == "sync"
+        assert result.ranking[0] == "sync"
         assert result.margin is None
         assert result.warnings[0].code == "no_viable_pattern"
+        assert "falls back to Synchronous request-response" in result.warnings[0].message
+        other = run(
+            {"load": "sustained_over", "consistency": "immediate", "caller_needs_result": "yes"},
+            framework=framework, pattern="async",
+        )  # fmt: skip
+        assert "falls back to Synchronous request-response" in other.warnings[0].message
 
 
 class TestMakeTheCall:
@@ -99,6 +106,14 @@ class TestMakeTheCall:
 
 
 class TestDefaults:
+    def test_a_command_whose_caller_needs_the_result_does_not_lean_async(self):
+        answers = {"operation": "command", "caller_needs_result": "yes", "user_waiting": "no"}
+        contribution = next(
+            c for c in run(answers).tally.contributions["sync"] if c.question == "operation"
+        )
+        assert contribution.points > 0
+        assert run(answers).recommendation == "sync"
+
     def test_reads_lean_sync(self):
         assert run({"operation": "query"}).recommendation == "sync"
 

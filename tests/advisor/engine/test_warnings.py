@@ -71,7 +71,12 @@ CASES = [
     (
         "latency_budget_exceeded", "sync",
         {"chain_depth": 3, "latency_budget_ms": 300},
-        {"chain_depth": 3},
+        {"chain_depth": 3, "latency_budget_ms": 2000},
+    ),
+    (
+        "latency_budget_exceeded", "request_reply",
+        {"chain_depth": 2, "per_hop_p50_ms": 100, "latency_budget_ms": 400},
+        {"chain_depth": 2, "per_hop_p50_ms": 100},
     ),
     (
         "broker_inexperience", "cqrs_lite",
