@@ -7,6 +7,7 @@ never revealed; a member whose role does not allow the action gets a 403.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from advisor.models import Membership, Role
@@ -38,5 +39,32 @@ def get_membership_for_user(user, team_slug: str, *, action: str = READ) -> Memb
 
 def require(membership: Membership, action: str) -> None:
     """Refuse with a 403 when the member's role does not allow `action`."""
-    if membership.role not in _ALLOWED_ROLES[action]:
-        raise PermissionDenied(f"Your role in {membership.team} does not allow this.")
+    require_role(membership.role, action)
+
+
+def require_role(role: str, action: str) -> None:
+    if role not in _ALLOWED_ROLES[action]:
+        raise PermissionDenied("Your role in this team does not allow this.")
+
+
+def can(role: str, action: str) -> bool:
+    return role in _ALLOWED_ROLES[action]
+
+
+def get_team_object_for_user(queryset: QuerySet, user, *, team_path: str, action: str, **lookup):
+    """The object matching `lookup` in `queryset` if `user` belongs to its team.
+
+    `team_path` leads from the object to its team ("team", "system__team", ...). The
+    member's role comes back annotated as `viewer_role`, in the same query.
+    """
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    found = (
+        queryset.filter(**lookup, **{f"{team_path}__memberships__user": user})
+        .annotate(viewer_role=F(f"{team_path}__memberships__role"))
+        .first()
+    )
+    if found is None:
+        raise Http404("Not found.")
+    require_role(found.viewer_role, action)
+    return found

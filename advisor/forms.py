@@ -41,3 +41,64 @@ class MemberAddForm(forms.Form):
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class _NamedInContainerForm(forms.Form):
+    """A name unique within its container (a team's systems, a system's services, ...)."""
+
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    what = "item"
+
+    def __init__(self, *args, siblings=None, current=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.siblings = siblings
+        self.current = current
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give it a name.")
+        taken = self.siblings.filter(name__iexact=name)
+        if self.current is not None:
+            taken = taken.exclude(pk=self.current.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"There is already a {self.what} called “{name}”.")
+        return name
+
+
+class SystemForm(_NamedInContainerForm):
+    # Prefixes keep field ids unique when several forms share a page.
+    prefix = "system"
+    what = "system in this team"
+
+
+class ServiceForm(_NamedInContainerForm):
+    prefix = "service"
+    what = "service in this system"
+
+
+class InteractionForm(_NamedInContainerForm):
+    prefix = "interaction"
+    what = "interaction in this system"
+    source = forms.ModelChoiceField(queryset=None, label="From (caller)")
+    target = forms.ModelChoiceField(queryset=None, label="To (receiver)")
+    field_order = ["source", "target", "name", "description"]
+
+    def __init__(self, *args, services=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].max_length = 160
+        self.fields["name"].help_text = "What the call is for, e.g. “Reserve stock at checkout”."
+        self.fields["source"].queryset = services
+        self.fields["target"].queryset = services
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
+            self.add_error("target", "Pick a different service from the caller.")
+        return cleaned

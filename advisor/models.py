@@ -51,3 +51,111 @@ class Membership(models.Model):
     @property
     def can_manage(self) -> bool:
         return self.role == Role.OWNER
+
+
+class System(models.Model):
+    """A group of services a team designs together, e.g. "Checkout"."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="systems")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="unique_system_name_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "name"], name="unique_service_name_per_system"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interaction(models.Model):
+    """One way a source service talks to a target service: the unit the advisor decides on."""
+
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="interactions")
+    source = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="incoming")
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "name"], name="unique_interaction_name_per_system"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")),
+                name="interaction_source_is_not_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    """An interaction's answers to the framework and the result they gave.
+
+    Each interaction has one draft, saved as the answers change. `revision` grows with every
+    save, so a save based on an older revision is detected as a conflict instead of
+    silently overwriting someone else's answers.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RECORDED = "recorded", "Recorded"
+
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="assessments"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    framework_name = models.CharField(max_length=60)
+    framework_version = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    revision = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction"],
+                condition=models.Q(state="draft"),
+                name="one_draft_per_interaction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction} ({self.get_state_display()}, r{self.revision})"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from advisor.models import Membership, Team
+from advisor.models import Assessment, Interaction, Membership, Service, System, Team
 from advisor.services import SESSION_TEAM_KEY
 
 
@@ -25,3 +25,49 @@ def pick_current_membership(memberships: Sequence[Membership], session) -> Membe
         if membership.team_id == remembered:
             return membership
     return memberships[0] if memberships else None
+
+
+def systems_for_team(team: Team) -> QuerySet[System]:
+    return team.systems.annotate(
+        service_count=Count("services", distinct=True),
+        interaction_count=Count("interactions", distinct=True),
+    ).order_by("name")
+
+
+def services_for_system(system: System) -> QuerySet[Service]:
+    return system.services.order_by("name")
+
+
+def interactions_for_system(system: System) -> QuerySet[Interaction]:
+    return system.interactions.select_related("source", "target").order_by("name")
+
+
+def draft_for_interaction(interaction: Interaction) -> Assessment:
+    return Assessment.objects.select_related("updated_by").get(
+        interaction=interaction, state=Assessment.State.DRAFT
+    )
+
+
+def deletion_summary(
+    *,
+    system: System | None = None,
+    service: Service | None = None,
+    interaction: Interaction | None = None,
+) -> dict[str, int]:
+    """How many dependent objects a deletion would take with it."""
+    if interaction is not None:
+        interactions = Interaction.objects.filter(pk=interaction.pk)
+    elif service is not None:
+        interactions = Interaction.objects.filter(Q(source=service) | Q(target=service))
+    else:
+        interactions = Interaction.objects.filter(system=system)
+    assessments = Assessment.objects.filter(interaction__in=interactions)
+    summary = {
+        "interactions": interactions.count(),
+        "answered_drafts": assessments.filter(state=Assessment.State.DRAFT)
+        .exclude(answers={})
+        .count(),
+    }
+    if system is not None:
+        summary["services"] = system.services.count()
+    return summary

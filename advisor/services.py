@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F
+from django.utils import timezone
 from django.utils.text import slugify
 
-from advisor.models import Membership, Role, Team
+from advisor.engine import Result, evaluate, parse_answers
+from advisor.frameworks import DEFAULT_FRAMEWORK, get_framework
+from advisor.models import Assessment, Interaction, Membership, Role, Service, System, Team
 
 SESSION_TEAM_KEY = "current_team_id"
 
@@ -21,27 +29,42 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-@transaction.atomic
 def team_create(*, name: str, owner) -> Team:
     """Create a team with `owner` as its first owner."""
-    team = Team.objects.create(name=name.strip(), slug=_unique_slug(name))
-    Membership.objects.create(team=team, user=owner, role=Role.OWNER)
-    return team
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                team = Team.objects.create(name=name.strip(), slug=_unique_slug(name))
+                Membership.objects.create(team=team, user=owner, role=Role.OWNER)
+                return team
+        except IntegrityError:  # someone took the same slug a moment ago: pick the next one
+            continue
+    raise ValidationError("Could not find a free address for this team name; try another name.")
 
 
 def membership_add(*, team: Team, login: str, role: str) -> Membership:
     """Add the user whose username or e-mail is `login` to `team`."""
-    user_model = get_user_model()
-    login = login.strip()
-    user = (
-        user_model.objects.filter(username__iexact=login).first()
-        or user_model.objects.filter(email__iexact=login).exclude(email="").first()
-    )
-    if user is None:
-        raise ValidationError({"login": f"No user is called or has the e-mail “{login}”."})
+    user = _user_by_login(login.strip())
     if Membership.objects.filter(team=team, user=user).exists():
         raise ValidationError({"login": f"{user.get_username()} is already a member."})
     return Membership.objects.create(team=team, user=user, role=role)
+
+
+def _user_by_login(login: str):
+    """Exactly one account for a username (exact first, then any case) or an e-mail."""
+    users = get_user_model().objects
+    exact = users.filter(username=login).first()
+    if exact is not None:
+        return exact
+    for matches in (users.filter(username__iexact=login), users.filter(email__iexact=login)):
+        found = list(matches[:2])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise ValidationError(
+                {"login": f"Several accounts match “{login}”: give the exact username."}
+            )
+    raise ValidationError({"login": f"No user is called or has the e-mail “{login}”."})
 
 
 def _ensure_another_owner_remains(membership: Membership) -> None:
@@ -76,3 +99,134 @@ def current_team_remember(*, session, team: Team) -> None:
     """Make `team` the one the navigation shows and the home page opens."""
     if session.get(SESSION_TEAM_KEY) != team.pk:  # an unchanged session is not re-saved
         session[SESSION_TEAM_KEY] = team.pk
+
+
+# --- systems, services, interactions --------------------------------------------------
+
+
+def system_create(*, team: Team, name: str, description: str = "") -> System:
+    return System.objects.create(team=team, name=name, description=description)
+
+
+def system_update(*, system: System, name: str, description: str) -> System:
+    system.name, system.description = name, description
+    system.save(update_fields=["name", "description", "updated_at"])
+    return system
+
+
+def system_delete(*, system: System) -> None:
+    system.delete()
+
+
+def service_create(*, system: System, name: str, description: str = "") -> Service:
+    return Service.objects.create(system=system, name=name, description=description)
+
+
+def service_update(*, service: Service, name: str, description: str) -> Service:
+    service.name, service.description = name, description
+    service.save(update_fields=["name", "description"])
+    return service
+
+
+def service_delete(*, service: Service) -> None:
+    service.delete()
+
+
+@transaction.atomic
+def interaction_create(
+    *, system: System, source: Service, target: Service, name: str, description: str, user
+) -> Interaction:
+    """Create the interaction with its (empty) draft assessment."""
+    if source.system_id != system.pk or target.system_id != system.pk:
+        raise ValidationError("Both services must belong to the interaction's system.")
+    interaction = Interaction.objects.create(
+        system=system, source=source, target=target, name=name, description=description
+    )
+    framework = get_framework(DEFAULT_FRAMEWORK)
+    empty = evaluate(framework, parse_answers(framework, {}))
+    Assessment.objects.create(
+        interaction=interaction,
+        framework_name=framework.name,
+        framework_version=framework.version,
+        answers={},
+        result=empty.as_dict(),
+        created_by=user,
+        updated_by=user,
+    )
+    return interaction
+
+
+def interaction_update(
+    *, interaction: Interaction, source: Service, target: Service, name: str, description: str
+) -> Interaction:
+    if source.system_id != interaction.system_id or target.system_id != interaction.system_id:
+        raise ValidationError("Both services must belong to the interaction's system.")
+    interaction.source, interaction.target = source, target
+    interaction.name, interaction.description = name, description
+    interaction.save(update_fields=["source", "target", "name", "description", "updated_at"])
+    return interaction
+
+
+def interaction_delete(*, interaction: Interaction) -> None:
+    interaction.delete()
+
+
+# --- assessments -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftSave:
+    """What happened to a draft save: saved at `revision`, or refused as a conflict."""
+
+    saved: bool
+    revision: int
+
+
+def assessment_save_draft(
+    *,
+    interaction_id: int,
+    user,
+    answers: Mapping[str, Any],
+    result: Result,
+    base_revision: int,
+    force: bool = False,
+) -> DraftSave:
+    """Save the draft if nobody saved it since `base_revision` (or if `force`).
+
+    One conditional UPDATE does the work, and it also checks that `user` may edit the
+    interaction's team, so the common case costs a single query. When it changes no row the
+    caller finds out why (gone, not allowed, or a newer revision) from a fresh read.
+    """
+    may_edit = Membership.objects.filter(
+        user=user,
+        role__in=[Role.OWNER, Role.EDITOR],
+        team__systems__interactions__id=interaction_id,
+    )
+    # EXISTS keeps this a plain single-table UPDATE (a join would become `pk IN (SELECT ...)`).
+    drafts = Assessment.objects.filter(
+        Exists(may_edit), interaction_id=interaction_id, state=Assessment.State.DRAFT
+    )
+    if not force:
+        drafts = drafts.filter(revision=base_revision)
+    updated = drafts.update(
+        answers=dict(_jsonable(answers)),
+        result=result.as_dict(),
+        framework_name=result.framework_name,
+        framework_version=result.framework_version,
+        revision=F("revision") + 1,
+        updated_by=user,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        return DraftSave(saved=False, revision=base_revision)
+    if force:  # the overwritten revision was not the one the form knew
+        revision = Assessment.objects.filter(
+            interaction_id=interaction_id, state=Assessment.State.DRAFT
+        ).values_list("revision", flat=True)[0]
+        return DraftSave(saved=True, revision=revision)
+    return DraftSave(saved=True, revision=base_revision + 1)
+
+
+def _jsonable(answers: Mapping[str, Any]):
+    for key, value in answers.items():
+        yield key, list(value) if isinstance(value, tuple) else value

@@ -6,6 +6,7 @@ Environment variables:
     ALLOWED_HOSTS   comma-separated host names (localhost names by default in DEBUG).
     DATABASE_URL    e.g. postgres://user:pass@host:5432/crossroads; SQLite file by default.
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://crossroads.example.com.
+    STATIC_ROOT     where collectstatic puts files (./staticfiles by default).
     SECURE_SSL_REDIRECT   "false" when TLS is terminated by a proxy that already redirects.
 """
 
@@ -108,6 +109,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead logging lets readers and one writer work at once, and NORMAL sync commits
+    # without waiting for the disk on every write (a crash loses at most the last commits).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,7 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

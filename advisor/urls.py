@@ -19,13 +19,22 @@ urlpatterns = [
     path("teams/switch/", views.team_switch, name="team_switch"),
     path("t/<slug:slug>/", views.team_detail, name="team_detail"),
     path("t/<slug:slug>/members/", views.team_members_page, name="team_members"),
-    path(
-        "t/<slug:slug>/members/<int:member_id>/role/", views.membership_role, name="membership_role"
-    ),
-    path(
-        "t/<slug:slug>/members/<int:member_id>/remove/",
-        views.membership_remove,
-        name="membership_remove",
-    ),
+    path("t/<slug:slug>/members/<int:member_id>/role/", views.membership_role,
+         name="membership_role"),
+    path("t/<slug:slug>/members/<int:member_id>/remove/", views.membership_remove,
+         name="membership_remove"),
+    path("t/<slug:slug>/systems/new/", views.system_create, name="system_create"),
+    path("systems/<int:pk>/", views.system_detail, name="system_detail"),
+    path("systems/<int:pk>/edit/", views.system_edit, name="system_edit"),
+    path("systems/<int:pk>/delete/", views.system_delete, name="system_delete"),
+    path("systems/<int:pk>/services/new/", views.service_create, name="service_create"),
+    path("systems/<int:pk>/interactions/new/", views.interaction_create,
+         name="interaction_create"),
+    path("services/<int:pk>/edit/", views.service_edit, name="service_edit"),
+    path("services/<int:pk>/delete/", views.service_delete, name="service_delete"),
+    path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
+    path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
+    path("interactions/<int:pk>/delete/", views.interaction_delete, name="interaction_delete"),
+    path("interactions/<int:pk>/score/", views.interaction_score, name="interaction_score"),
     path("admin/", admin.site.urls),
-]
+]  # fmt: skip

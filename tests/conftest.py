@@ -39,6 +39,11 @@ def outsider(other_team):
     return MembershipFactory(team=other_team, role=Role.OWNER, user__username="otto").user
 
 
+def pytest_configure(config) -> None:
+    # Password hashing is deliberately slow; tests need correctness, not key stretching.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_report_header(config) -> str:
     database = settings.DATABASES["default"]
     where = database.get("HOST") or database.get("NAME")

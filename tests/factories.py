@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from advisor.models import Membership, Role, Team
+from advisor.models import Membership, Role, Service, System, Team
 
 PASSWORD = "correct-horse-battery"
 
@@ -41,3 +41,43 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.EDITOR
+
+
+class SystemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = System
+
+    team = factory.SubFactory(TeamFactory)
+    name = factory.Sequence(lambda n: f"System {n}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    system = factory.SubFactory(SystemFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+
+
+def make_interaction(*, system=None, user=None, name="Reserve stock", answers=None):
+    """An interaction with its draft, made the way the app makes them (through services)."""
+    from advisor import services
+
+    system = system or SystemFactory()
+    source = ServiceFactory(system=system, name=f"{name} caller")
+    target = ServiceFactory(system=system, name=f"{name} receiver")
+    user = user or UserFactory()
+    interaction = services.interaction_create(
+        system=system, source=source, target=target, name=name, description="", user=user
+    )
+    if answers:
+        from advisor.engine import evaluate, parse_answers
+        from advisor.frameworks import get_framework
+        from advisor.models import Assessment
+
+        framework = get_framework()
+        result = evaluate(framework, parse_answers(framework, answers))
+        Assessment.objects.filter(interaction=interaction).update(
+            answers=answers, result=result.as_dict(), revision=1
+        )
+    return interaction

@@ -10,7 +10,7 @@ It is called alike by the views, the CLI (`manage.py advise`), exports and backg
 
 from __future__ import annotations
 
-from advisor.engine.answers import parse_answers
+from advisor.engine.answers import check_answers, parse_answers
 from advisor.engine.errors import AnswerError, EngineError, FrameworkError
 from advisor.engine.framework import Framework, load_framework, parse_framework
 from advisor.engine.scoring import Result, evaluate, tally
@@ -21,6 +21,7 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "Result",
+    "check_answers",
     "evaluate",
     "load_framework",
     "parse_answers",

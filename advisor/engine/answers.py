@@ -16,54 +16,69 @@ def parse_answers(framework: Framework, raw: Any) -> Mapping[str, Any]:
     Single-choice answers are choice keys, multi-choice answers lists of choice keys,
     integer questions and numeric inputs numbers. `null` means unanswered.
     """
+    clean, errors = check_answers(framework, raw)
+    if errors:
+        key, problem = next(iter(errors.items()))
+        raise AnswerError(key, problem)
+    return clean
+
+
+def check_answers(framework: Framework, raw: Any) -> tuple[Mapping[str, Any], dict[str, str]]:
+    """The valid answers of `raw`, and a problem for each invalid one, in `raw`'s order.
+
+    For forms that show every problem next to its field and still score the rest.
+    """
     if not isinstance(raw, Mapping):
         raise AnswerError("answers", "expected an object of question keys to answers")
-    questions = framework.questions_by_key
-    inputs = framework.inputs_by_key
     clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for key, value in raw.items():
         if not isinstance(key, str):
-            raise AnswerError(str(key), "question keys must be strings")
+            errors[str(key)] = "question keys must be strings"
+            continue
         if value is None:
             continue
-        question = questions.get(key)
-        if question is None:
-            numeric = inputs.get(key)
-            if numeric is None:
-                raise AnswerError(key, "unknown question")
-            clean[key] = _number(key, value, numeric.minimum, numeric.maximum)
-            continue
-        if question.kind == "single":
-            if not isinstance(value, str):
-                raise AnswerError(key, f"expected one of {', '.join(question.choice_keys)}")
-            if value not in question.choice_keys:
-                raise AnswerError(
-                    key,
-                    f"unknown choice {value!r} (expected one of {', '.join(question.choice_keys)})",
-                )
-            clean[key] = value
-        elif question.kind == "multi":
-            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                raise AnswerError(key, "expected a list of choice keys")
-            for item in value:
-                if item not in question.choice_keys:
-                    raise AnswerError(
-                        key,
-                        f"unknown choice {item!r} (expected some of "
-                        f"{', '.join(question.choice_keys)})",
-                    )
-            # Framework order, no duplicates: equal sets of answers compare equal.
-            clean[key] = tuple(choice for choice in question.choice_keys if choice in value)
-        else:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise AnswerError(key, "expected a whole number")
-            clean[key] = int(_number(key, value, question.minimum, question.maximum))
+        try:
+            clean[key] = _check_one(framework, key, value)
+        except AnswerError as error:
+            errors[key] = error.problem
     p50, p99 = clean.get("per_hop_p50_ms"), clean.get("per_hop_p99_ms")
     if p50 is not None and p99 is not None and p99 < p50:
-        raise AnswerError(
-            "per_hop_p99_ms", "expected at least per_hop_p50_ms (the p99 is the slow tail)"
-        )
-    return MappingProxyType(clean)
+        errors["per_hop_p99_ms"] = "expected at least per_hop_p50_ms (the p99 is the slow tail)"
+        del clean["per_hop_p99_ms"]
+    return MappingProxyType(clean), errors
+
+
+def _check_one(framework: Framework, key: str, value: Any) -> Any:
+    question = framework.questions_by_key.get(key)
+    if question is None:
+        numeric = framework.inputs_by_key.get(key)
+        if numeric is None:
+            raise AnswerError(key, "unknown question")
+        return _number(key, value, numeric.minimum, numeric.maximum)
+    if question.kind == "single":
+        if not isinstance(value, str):
+            raise AnswerError(key, f"expected one of {', '.join(question.choice_keys)}")
+        if value not in question.choice_keys:
+            raise AnswerError(
+                key,
+                f"unknown choice {value!r} (expected one of {', '.join(question.choice_keys)})",
+            )
+        return value
+    if question.kind == "multi":
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise AnswerError(key, "expected a list of choice keys")
+        for item in value:
+            if item not in question.choice_keys:
+                raise AnswerError(
+                    key,
+                    f"unknown choice {item!r} (expected some of {', '.join(question.choice_keys)})",
+                )
+        # Framework order, no duplicates: equal sets of answers compare equal.
+        return tuple(choice for choice in question.choice_keys if choice in value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AnswerError(key, "expected a whole number")
+    return int(_number(key, value, question.minimum, question.maximum))
 
 
 def _number(key: str, value: Any, minimum: float, maximum: float) -> float:

@@ -209,6 +209,19 @@ class Framework:
         return {numeric.key: numeric for numeric in self.inputs}
 
     @cached_property
+    def scoring_dependents(self) -> dict[str, tuple[int, ...]]:
+        """For each question key, the scoring-table rows whose points can change with it:
+        its own row and every row with a case that mentions it."""
+        rows: dict[str, set[int]] = {}
+        for index, question in enumerate(self.questions):
+            rows.setdefault(question.key, set()).add(index)
+            for option in question.choices or question.bands:
+                for effect in option.effects:
+                    for referenced in effect.when.questions:
+                        rows.setdefault(referenced, set()).add(index)
+        return {key: tuple(sorted(indexes)) for key, indexes in rows.items()}
+
+    @cached_property
     def scoring_table(self) -> tuple:
         """The questions flattened for fast scoring: points as tuples in pattern order.
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.engine.framework import Framework
-from advisor.engine.scoring import Tally, tally
+from advisor.engine.scoring import Tally
 
 EPSILON = 1e-9
 
@@ -106,20 +106,67 @@ def _alternatives(framework: Framework, answers: Mapping[str, Any]):
                     yield question.key, current, band.minimum
 
 
+def _row_points(row: tuple, answers: Mapping[str, Any], size: int) -> list[float] | None:
+    """Weighted points one scoring-table row gives each pattern, or None if unanswered."""
+    key, kind, _weight, _share, options = row
+    answer = answers.get(key)
+    if answer is None:
+        return None
+    totals = [0.0] * size
+    if kind == "multi":
+        for choice in answer:
+            for index, _points, weighted in options[choice][0][1]:
+                totals[index] += weighted
+        return totals
+    if kind == "single":
+        effects = options[answer]
+    else:
+        effects = next((e for low, high, e in options if low <= answer <= high), ())
+    for condition, moves, _why in effects:
+        if condition is None or condition(answers):
+            for index, _points, weighted in moves:
+                totals[index] += weighted
+            break
+    return totals
+
+
 def answer_flips(framework: Framework, answers: Mapping[str, Any], current: Tally) -> list[dict]:
+    """Re-score every single change of one answer, touching only the rows it can affect."""
+    patterns = framework.pattern_keys
+    size = len(patterns)
+    table = framework.scoring_table
+    dependents = framework.scoring_dependents
+    shares = {row[0]: row[3] for row in table}
+    rows = [_row_points(row, answers, size) for row in table]
+    raw = [current.raw[pattern] for pattern in patterns]
     flips = []
     changed = dict(answers)
     for key, before, after in _alternatives(framework, answers):
         changed[key] = after
-        outcome = tally(framework, changed, explain=False)
-        if outcome.recommendation != current.recommendation:
+        scores = raw[:]
+        for index in dependents.get(key, ()):
+            old, new = rows[index], _row_points(table[index], changed, size)
+            for position in range(size):
+                scores[position] += (new[position] if new else 0.0) - (
+                    old[position] if old else 0.0
+                )
+        scale = current.scale + (shares[key] if answers.get(key) is None else 0.0)
+        viable = [True] * size
+        for rule in framework.viability:
+            if rule.when(changed):
+                for pattern in rule.rules_out:
+                    viable[patterns.index(pattern)] = False
+        rounded = [round(value, 6) for value in scores]
+        order = sorted((i for i in range(size) if viable[i]), key=lambda i: (-rounded[i], i))
+        winner = patterns[order[0]] if order else patterns[0]
+        if winner != current.recommendation:
             flips.append(
                 {
                     "question": key,
                     "from": before,
                     "to": list(after) if isinstance(after, tuple) else after,
-                    "recommendation": outcome.recommendation,
-                    "margin": outcome.margin,
+                    "recommendation": winner,
+                    "margin": _margin(rounded, order, scale),
                 }
             )
         if key in answers:
@@ -127,6 +174,19 @@ def answer_flips(framework: Framework, answers: Mapping[str, Any], current: Tall
         else:
             del changed[key]
     return flips
+
+
+def _margin(raw: list[float], order: list[int], scale: float) -> float | None:
+    """As Tally.margin: the lead of the first over the second viable pattern, 0-100 scale."""
+    if len(order) < 2:
+        return None
+    if scale == 0:
+        return 0.0
+
+    def normalised(index: int) -> float:
+        return round(50 + 50 * raw[index] / scale, 1)
+
+    return round(normalised(order[0]) - normalised(order[1]), 1)
 
 
 def analyse(framework: Framework, answers: Mapping[str, Any], current: Tally) -> dict:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from advisor.models import Membership, Role, Team
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SystemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,23 +32,27 @@ class TestHome:
 
 
 class TestTeamDetail:
-    def test_it_shows_the_team_and_the_members_role(
-        self, client, viewer, team, django_assert_max_num_queries
-    ):
+    def test_it_shows_the_team_its_systems_and_the_members_role(self, client, viewer, team):
+        SystemFactory(team=team, name="Payments platform")
+        SystemFactory(name="Somebody else's system")
         client.force_login(viewer)
         response = client.get(reverse("team_detail", args=[team.slug]))
         assert response.status_code == 200
         assert "You are viewer of this team." in response.text
-        assert "vera" in response.text
+        assert "Payments platform" in response.text
+        assert "Somebody else" not in response.text
+        assert "Add a system" not in response.text
 
-    def test_its_query_count_does_not_grow_with_members(
+    def test_its_query_count_does_not_grow_with_members_or_systems(
         self, client, owner, team, django_assert_num_queries
     ):
         client.force_login(owner)
         client.get(reverse("team_detail", args=[team.slug]))  # warm the session
+        SystemFactory(team=team)
         with django_assert_num_queries(5) as few:
             client.get(reverse("team_detail", args=[team.slug]))
-        MembershipFactory.create_batch(5, team=team)
+        MembershipFactory.create_batch(3, team=team)
+        SystemFactory.create_batch(4, team=team)
         with django_assert_num_queries(len(few.captured_queries)):
             client.get(reverse("team_detail", args=[team.slug]))
 
@@ -83,7 +87,7 @@ class TestTeamCreate:
     def test_a_blank_name_is_shown_next_to_the_field(self, client):
         client.force_login(UserFactory())
         response = client.post(reverse("team_create"), {"name": "   "})
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert 'id="error_1_id_name"' in response.text
         assert not Team.objects.exists()
 
@@ -142,7 +146,7 @@ class TestMembers:
         response = client.post(
             reverse("team_members", args=[team.slug]), {"login": "ghost", "role": Role.EDITOR}
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert "No user is called or has the e-mail “ghost”." in response.text
         assert team.memberships.count() == 1
 
@@ -153,6 +157,25 @@ class TestMembers:
             {"login": UserFactory().username, "role": Role.EDITOR},
         )
         assert response.status_code == 403
+        assert team.memberships.count() == 1
+
+    def test_an_email_shared_by_two_accounts_adds_nobody(self, client, owner, team):
+        UserFactory(username="amy", email="shared@example.com")
+        UserFactory(username="ann", email="SHARED@example.com")
+        client.force_login(owner)
+        response = client.post(
+            reverse("team_members", args=[team.slug]),
+            {"login": "shared@example.com", "role": Role.EDITOR},
+        )
+        assert "Several accounts match" in response.text
+        assert team.memberships.count() == 1
+
+    def test_an_exact_username_wins_over_one_differing_in_case(self, client, owner, team):
+        exact = UserFactory(username="Kim")
+        UserFactory(username="kim")
+        client.force_login(owner)
+        client.post(reverse("team_members", args=[team.slug]), {"login": "Kim", "role": "viewer"})
+        assert Membership.objects.get(team=team, role=Role.VIEWER).user == exact
 
     def test_a_viewer_cannot_add_members(self, client, viewer, team):
         client.force_login(viewer)

@@ -89,3 +89,21 @@ def test_every_answer_flip_really_changes_the_recommendation(answers):
     for flip in result.sensitivity["answer_flips"][:5]:
         changed = score({**answers, flip["question"]: flip["to"]}, with_sensitivity=False)
         assert changed.recommendation == flip["recommendation"] != result.recommendation
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_sets())
+def test_the_answer_flips_are_exactly_what_rescoring_every_single_change_finds(answers):
+    from tests.advisor.engine.test_sensitivity import _every_single_change
+
+    result = score(answers)
+    expected = []
+    for key, changed in _every_single_change(dict(result.answers)):
+        outcome = score(changed, with_sensitivity=False)
+        if outcome.recommendation != result.recommendation:
+            expected.append((key, outcome.recommendation, outcome.margin))
+    reported = [
+        (flip["question"], flip["recommendation"], flip["margin"])
+        for flip in result.sensitivity["answer_flips"]
+    ]
+    assert reported == expected

@@ -1,0 +1,49 @@
+"""Reading the questionnaire from a POST. The engine validates the answers (one set of rules
+for the web, the CLI and the API); this module only turns form strings into typed values.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from advisor.engine import Framework
+
+_WHOLE = re.compile(r"-?\d+")
+
+
+def answers_from_post(framework: Framework, data) -> dict[str, Any]:
+    """Raw answers from a QueryDict: blank means unanswered; values that do not parse are
+    passed on as typed so the engine can say what is wrong with them."""
+    raw: dict[str, Any] = {}
+    for question in framework.questions:
+        if question.kind == "multi":
+            chosen = data.getlist(question.key)
+            if chosen:
+                raw[question.key] = chosen
+            continue
+        value = data.get(question.key, "").strip()
+        if not value:
+            continue
+        if question.kind == "integer" and _WHOLE.fullmatch(value):
+            raw[question.key] = int(value)
+        else:
+            raw[question.key] = value
+    for numeric in framework.inputs:
+        value = data.get(numeric.key, "").strip()
+        if not value:
+            continue
+        try:
+            raw[numeric.key] = float(value)
+        except ValueError:
+            raw[numeric.key] = value
+    return raw
+
+
+def revision_from_post(data) -> int | None:
+    value = data.get("revision", "")
+    return int(value) if value.isdigit() else None
+
+
+def error_sentence(problem: str) -> str:
+    return problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
