@@ -51,6 +51,11 @@ def can(role: str, action: str) -> bool:
     return role in _ALLOWED_ROLES[action]
 
 
+def roles_for(action: str) -> list[str]:
+    """The roles allowed to do `action`, for queries that check access themselves."""
+    return sorted(_ALLOWED_ROLES[action])
+
+
 def get_team_object_for_user(queryset: QuerySet, user, *, team_path: str, action: str, **lookup):
     """The object matching `lookup` in `queryset` if `user` belongs to its team.
 

@@ -86,14 +86,15 @@ class ServiceForm(_NamedInContainerForm):
 class InteractionForm(_NamedInContainerForm):
     prefix = "interaction"
     what = "interaction in this system"
+    name = forms.CharField(
+        max_length=160, help_text="What the call is for, e.g. “Reserve stock at checkout”."
+    )
     source = forms.ModelChoiceField(queryset=None, label="From (caller)")
     target = forms.ModelChoiceField(queryset=None, label="To (receiver)")
     field_order = ["source", "target", "name", "description"]
 
     def __init__(self, *args, services=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["name"].max_length = 160
-        self.fields["name"].help_text = "What the call is for, e.g. “Reserve stock at checkout”."
         self.fields["source"].queryset = services
         self.fields["target"].queryset = services
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Team(models.Model):
@@ -65,7 +66,7 @@ class System(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "name"], name="unique_system_name_per_team"),
+            models.UniqueConstraint(Lower("name"), "team", name="unique_system_name_per_team"),
         ]
 
     def __str__(self) -> str:
@@ -81,9 +82,7 @@ class Service(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["system", "name"], name="unique_service_name_per_system"
-            ),
+            models.UniqueConstraint(Lower("name"), "system", name="unique_service_name_per_system"),
         ]
 
     def __str__(self) -> str:
@@ -105,7 +104,7 @@ class Interaction(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["system", "name"], name="unique_interaction_name_per_system"
+                Lower("name"), "system", name="unique_interaction_name_per_system"
             ),
             models.CheckConstraint(
                 condition=~models.Q(source=models.F("target")),
@@ -118,21 +117,16 @@ class Interaction(models.Model):
 
 
 class Assessment(models.Model):
-    """An interaction's answers to the framework and the result they gave.
+    """An interaction's working answers to the framework and the result they gave.
 
-    Each interaction has one draft, saved as the answers change. `revision` grows with every
-    save, so a save based on an older revision is detected as a conflict instead of
-    silently overwriting someone else's answers.
+    Each interaction has one, saved as a draft as the answers change; a decision record
+    freezes a copy of it. `revision` grows with every save, so a save based on an older
+    revision is detected as a conflict instead of silently overwriting someone's answers.
     """
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        RECORDED = "recorded", "Recorded"
-
-    interaction = models.ForeignKey(
-        Interaction, on_delete=models.CASCADE, related_name="assessments"
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.CASCADE, related_name="assessment"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     framework_name = models.CharField(max_length=60)
     framework_version = models.PositiveIntegerField()
     answers = models.JSONField(default=dict)
@@ -149,13 +143,6 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["interaction"],
-                condition=models.Q(state="draft"),
-                name="one_draft_per_interaction",
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.interaction} ({self.get_state_display()}, r{self.revision})"
+        return f"{self.interaction} (revision {self.revision})"

@@ -4,12 +4,14 @@ for the web, the CLI and the API); this module only turns form strings into type
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 from advisor.engine import Framework
 
-_WHOLE = re.compile(r"-?\d+")
+# ASCII digits only, and few enough of them to be a sensible number.
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
 
 
 def answers_from_post(framework: Framework, data) -> dict[str, Any]:
@@ -34,15 +36,17 @@ def answers_from_post(framework: Framework, data) -> dict[str, Any]:
         if not value:
             continue
         try:
-            raw[numeric.key] = float(value)
+            number = float(value)
         except ValueError:
             raw[numeric.key] = value
+        else:  # "nan" and "inf" parse as floats but are not numbers anyone means
+            raw[numeric.key] = number if math.isfinite(number) else value
     return raw
 
 
-def revision_from_post(data) -> int | None:
-    value = data.get("revision", "")
-    return int(value) if value.isdigit() else None
+def revision_from_post(data, name: str) -> int | None:
+    value = data.get(name, "")
+    return int(value) if _WHOLE.fullmatch(value) and not value.startswith("-") else None
 
 
 def error_sentence(problem: str) -> str:

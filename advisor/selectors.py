@@ -43,9 +43,7 @@ def interactions_for_system(system: System) -> QuerySet[Interaction]:
 
 
 def draft_for_interaction(interaction: Interaction) -> Assessment:
-    return Assessment.objects.select_related("updated_by").get(
-        interaction=interaction, state=Assessment.State.DRAFT
-    )
+    return Assessment.objects.select_related("updated_by").get(interaction=interaction)
 
 
 def deletion_summary(
@@ -64,9 +62,7 @@ def deletion_summary(
     assessments = Assessment.objects.filter(interaction__in=interactions)
     summary = {
         "interactions": interactions.count(),
-        "answered_drafts": assessments.filter(state=Assessment.State.DRAFT)
-        .exclude(answers={})
-        .count(),
+        "answered_drafts": assessments.exclude(answers={}).count(),
     }
     if system is not None:
         summary["services"] = system.services.count()

@@ -13,6 +13,7 @@ from django.db.models import Exists, F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from advisor import access
 from advisor.engine import Result, evaluate, parse_answers
 from advisor.frameworks import DEFAULT_FRAMEWORK, get_framework
 from advisor.models import Assessment, Interaction, Membership, Role, Service, System, Team
@@ -104,13 +105,25 @@ def current_team_remember(*, session, team: Team) -> None:
 # --- systems, services, interactions --------------------------------------------------
 
 
+def _name_taken(what: str, name: str) -> ValidationError:
+    return ValidationError({"name": f"There is already a {what} called “{name}”."})
+
+
 def system_create(*, team: Team, name: str, description: str = "") -> System:
-    return System.objects.create(team=team, name=name, description=description)
+    try:
+        with transaction.atomic():
+            return System.objects.create(team=team, name=name, description=description)
+    except IntegrityError:  # a concurrent create took the name after the form checked it
+        raise _name_taken("system in this team", name) from None
 
 
 def system_update(*, system: System, name: str, description: str) -> System:
     system.name, system.description = name, description
-    system.save(update_fields=["name", "description", "updated_at"])
+    try:
+        with transaction.atomic():
+            system.save(update_fields=["name", "description", "updated_at"])
+    except IntegrityError:
+        raise _name_taken("system in this team", name) from None
     return system
 
 
@@ -119,12 +132,20 @@ def system_delete(*, system: System) -> None:
 
 
 def service_create(*, system: System, name: str, description: str = "") -> Service:
-    return Service.objects.create(system=system, name=name, description=description)
+    try:
+        with transaction.atomic():
+            return Service.objects.create(system=system, name=name, description=description)
+    except IntegrityError:
+        raise _name_taken("service in this system", name) from None
 
 
 def service_update(*, service: Service, name: str, description: str) -> Service:
     service.name, service.description = name, description
-    service.save(update_fields=["name", "description"])
+    try:
+        with transaction.atomic():
+            service.save(update_fields=["name", "description"])
+    except IntegrityError:
+        raise _name_taken("service in this system", name) from None
     return service
 
 
@@ -139,9 +160,13 @@ def interaction_create(
     """Create the interaction with its (empty) draft assessment."""
     if source.system_id != system.pk or target.system_id != system.pk:
         raise ValidationError("Both services must belong to the interaction's system.")
-    interaction = Interaction.objects.create(
-        system=system, source=source, target=target, name=name, description=description
-    )
+    try:
+        with transaction.atomic():
+            interaction = Interaction.objects.create(
+                system=system, source=source, target=target, name=name, description=description
+            )
+    except IntegrityError:
+        raise _name_taken("interaction in this system", name) from None
     framework = get_framework(DEFAULT_FRAMEWORK)
     empty = evaluate(framework, parse_answers(framework, {}))
     Assessment.objects.create(
@@ -163,7 +188,13 @@ def interaction_update(
         raise ValidationError("Both services must belong to the interaction's system.")
     interaction.source, interaction.target = source, target
     interaction.name, interaction.description = name, description
-    interaction.save(update_fields=["source", "target", "name", "description", "updated_at"])
+    try:
+        with transaction.atomic():
+            interaction.save(
+                update_fields=["source", "target", "name", "description", "updated_at"]
+            )
+    except IntegrityError:
+        raise _name_taken("interaction in this system", name) from None
     return interaction
 
 
@@ -189,26 +220,24 @@ def assessment_save_draft(
     answers: Mapping[str, Any],
     result: Result,
     base_revision: int,
-    force: bool = False,
 ) -> DraftSave:
-    """Save the draft if nobody saved it since `base_revision` (or if `force`).
+    """Save the draft if its revision is still `base_revision`.
 
     One conditional UPDATE does the work, and it also checks that `user` may edit the
     interaction's team, so the common case costs a single query. When it changes no row the
-    caller finds out why (gone, not allowed, or a newer revision) from a fresh read.
+    caller finds out why (gone, not allowed, or a newer revision) from a fresh read. To
+    overwrite someone else's save deliberately, pass their revision: a save made after that
+    is still detected.
     """
     may_edit = Membership.objects.filter(
         user=user,
-        role__in=[Role.OWNER, Role.EDITOR],
+        role__in=access.roles_for(access.WRITE),
         team__systems__interactions__id=interaction_id,
     )
     # EXISTS keeps this a plain single-table UPDATE (a join would become `pk IN (SELECT ...)`).
-    drafts = Assessment.objects.filter(
-        Exists(may_edit), interaction_id=interaction_id, state=Assessment.State.DRAFT
-    )
-    if not force:
-        drafts = drafts.filter(revision=base_revision)
-    updated = drafts.update(
+    updated = Assessment.objects.filter(
+        Exists(may_edit), interaction_id=interaction_id, revision=base_revision
+    ).update(
         answers=dict(_jsonable(answers)),
         result=result.as_dict(),
         framework_name=result.framework_name,
@@ -217,14 +246,7 @@ def assessment_save_draft(
         updated_by=user,
         updated_at=timezone.now(),
     )
-    if not updated:
-        return DraftSave(saved=False, revision=base_revision)
-    if force:  # the overwritten revision was not the one the form knew
-        revision = Assessment.objects.filter(
-            interaction_id=interaction_id, state=Assessment.State.DRAFT
-        ).values_list("revision", flat=True)[0]
-        return DraftSave(saved=True, revision=revision)
-    return DraftSave(saved=True, revision=base_revision + 1)
+    return DraftSave(saved=bool(updated), revision=base_revision + 1 if updated else base_revision)
 
 
 def _jsonable(answers: Mapping[str, Any]):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from advisor import access, services
-from advisor.engine import check_answers, evaluate, parse_answers
+from advisor.engine import FrameworkError, check_answers, evaluate, parse_answers
 from advisor.forms import (
     InteractionForm,
     MemberAddForm,
@@ -24,7 +24,7 @@ from advisor.forms import (
     SystemForm,
     TeamForm,
 )
-from advisor.frameworks import get_framework
+from advisor.frameworks import DEFAULT_FRAMEWORK, get_framework
 from advisor.models import Interaction, Membership, Role, Service, System
 from advisor.presenters import (
     answer_differences,
@@ -212,16 +212,16 @@ def _team_page_context(membership: Membership, **extra) -> dict:
 
 
 def _system_page_context(system: System, role: str, **extra) -> dict:
-    services = services_for_system(system)
+    system_services = services_for_system(system)
     return {
         "team": system.team,
         "system": system,
         "can_write": access.can(role, access.WRITE),
-        "services": services,
+        "services": system_services,
         "interactions": interactions_for_system(system),
         "service_form": extra.pop("service_form", None) or ServiceForm(),
         "interaction_form": extra.pop("interaction_form", None)
-        or InteractionForm(services=services),
+        or InteractionForm(services=system_services),
         **extra,
     }
 
@@ -246,11 +246,15 @@ def system_create(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _get_membership_for_user(request, slug, access.WRITE)
     form = SystemForm(request.POST, siblings=membership.team.systems.all())
     if form.is_valid():
-        system = services.system_create(team=membership.team, **form.cleaned_data)
-        if not request.htmx:
-            messages.success(request, f"System “{system.name}” created.")
-            return redirect("system_detail", pk=system.pk)
-        form = None
+        try:
+            system = services.system_create(team=membership.team, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, f"System “{system.name}” created.")
+                return redirect("system_detail", pk=system.pk)
+            form = None
     context = _team_page_context(membership, system_form=form)
     status = 422 if form is not None else 200
     if request.htmx:
@@ -281,17 +285,20 @@ def _edit_named(request, *, obj, form_class, form_kwargs, save, title, done_url,
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if request.htmx and section:
+                if request.htmx and request.POST.get("inline"):
                     return section()
                 messages.success(request, f"Saved “{form.cleaned_data['name']}”.")
                 return redirect(done_url)
     else:
         form = form_class(initial=initial, **form_kwargs)
-    template = "advisor/object_form.html"
-    if request.htmx:
-        template += "#edit-form"
-    context = {"form": form, "title": title, "action": request.path, "cancel_url": done_url,
-               "team": getattr(obj, "team", None) or obj.system.team}  # fmt: skip
+    # Inline (htmx, inside a list) the form answers with the list's section; as a page of
+    # its own it is a plain form that redirects.
+    inline = bool(request.htmx) and (request.method == "GET" or "inline" in request.POST)
+    template = "advisor/object_form.html" + ("#edit-form" if inline else "")
+    context = {
+        "inline": inline, "form": form, "title": title, "action": request.path,
+        "cancel_url": done_url, "team": getattr(obj, "team", None) or obj.system.team,
+    }  # fmt: skip
     return render(request, template, context, status=422 if form.errors else 200)
 
 
@@ -300,16 +307,16 @@ def _delete_named(request, *, obj, summary, title, done_url, delete, section, co
     if request.method == "POST":
         name = obj.name
         delete()
-        if request.htmx and section:
+        if request.htmx and request.POST.get("inline"):
             return section()
         messages.success(request, f"Deleted “{name}”.")
         return redirect(done_url)
-    template = "advisor/confirm_delete.html"
-    if request.htmx:
-        template += "#confirm"
+    inline = bool(request.htmx)
+    template = "advisor/confirm_delete.html" + ("#confirm" if inline else "")
     return render(
         request, template,
-        {"object": obj, "title": title, "summary": summary, "consequence": consequence,
+        {"inline": inline, "object": obj, "title": title, "summary": summary,
+         "consequence": consequence,
          "action": request.path, "cancel_url": done_url,
          "team": getattr(obj, "team", None) or obj.system.team},
     )  # fmt: skip
@@ -386,12 +393,16 @@ def _create_in_system(request, system, *, form, form_name, section, create, done
     """Shared create flow on the system page: the refreshed section for htmx, a redirect
     otherwise; the form with its errors (422) when it does not validate."""
     if form.is_valid():
-        created = create(form.cleaned_data)
-        if request.htmx:
-            return _system_section(request, system, system.viewer_role, section)
-        message, url = done(created)
-        messages.success(request, message)
-        return redirect(url)
+        try:
+            created = create(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                return _system_section(request, system, system.viewer_role, section)
+            message, url = done(created)
+            messages.success(request, message)
+            return redirect(url)
     if request.htmx:
         return _system_section(
             request, system, system.viewer_role, section, 422, **{form_name: form}
@@ -509,6 +520,7 @@ def _interaction_page(request, interaction, draft, *, shown, errors, result, sta
 
 def _questionnaire_context(framework, result, shown: dict, errors: dict) -> dict:
     return {
+        "framework_name": framework.name,
         "sections": questionnaire_sections(framework, shown, errors),
         "estimate_inputs": estimator_inputs(framework, shown, errors),
         "board": build_scoreboard(framework, result),
@@ -536,10 +548,16 @@ def interaction_score(request: HttpRequest, pk: int) -> HttpResponse:
     revision and the field errors; a plain POST gets the whole page. Answers with problems
     are not saved, but the others are still scored.
     """
-    framework = get_framework()
+    try:
+        framework = get_framework(request.POST.get("framework", DEFAULT_FRAMEWORK))
+    except FrameworkError:
+        return HttpResponse("The form names an unknown framework; reload the page.", status=400)
     raw = answers_from_post(framework, request.POST)
     answers, errors = check_answers(framework, raw)
-    base_revision = revision_from_post(request.POST)
+    # "Save mine over theirs" names the revision it overwrites; a later save still conflicts.
+    base_revision = revision_from_post(request.POST, "overwrite_revision")
+    if base_revision is None:
+        base_revision = revision_from_post(request.POST, "revision")
     if base_revision is None:
         return HttpResponse("The form is missing its revision; reload the page.", status=400)
     result = evaluate(framework, answers)
@@ -547,7 +565,7 @@ def interaction_score(request: HttpRequest, pk: int) -> HttpResponse:
     if not errors:
         saved = services.assessment_save_draft(
             interaction_id=pk, user=request.user, answers=answers, result=result,
-            base_revision=base_revision, force=request.POST.get("force") == "true",
+            base_revision=base_revision,
         )  # fmt: skip
     if saved is not None and saved.saved:
         if not request.htmx:

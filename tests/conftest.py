@@ -25,12 +25,12 @@ def owner(team):
 
 
 @pytest.fixture
-def editor(team):
+def editor(team, owner):
     return MembershipFactory(team=team, role=Role.EDITOR, user__username="eddie").user
 
 
 @pytest.fixture
-def viewer(team):
+def viewer(team, owner):
     return MembershipFactory(team=team, role=Role.VIEWER, user__username="vera").user
 
 

@@ -39,7 +39,7 @@ class TestInteractionCreate:
         interaction = Interaction.objects.get(system=system)
         assert response.url == reverse("interaction_detail", args=[interaction.pk])
         draft = Assessment.objects.get(interaction=interaction)
-        assert draft.state == "draft" and draft.answers == {} and draft.revision == 0
+        assert draft.answers == {} and draft.revision == 0
         assert (draft.framework_name, draft.framework_version) == ("default", 1)
         assert draft.created_by == editor
         assert draft.result["recommendation"] == "sync"
@@ -109,13 +109,35 @@ class TestInteractionEditAndDelete:
         other = ServiceFactory(system=system, name="Warehouse")
         client.force_login(editor)
         prefix = f"edit-{interaction.pk}"
-        client.post(
+        response = client.post(
             reverse("interaction_edit", args=[interaction.pk]),
             {f"{prefix}-source": interaction.source_id, f"{prefix}-target": other.pk,
              f"{prefix}-name": "Reserve at warehouse", f"{prefix}-description": ""},
         )  # fmt: skip
+        assert response.url == reverse("interaction_detail", args=[interaction.pk])
         interaction.refresh_from_db()
         assert (interaction.name, interaction.target) == ("Reserve at warehouse", other)
+
+    def test_a_service_of_another_team_cannot_be_swapped_in(self, client, editor, system):
+        interaction = make_interaction(system=system)
+        foreign = ServiceFactory(name="Elsewhere")
+        client.force_login(editor)
+        prefix = f"edit-{interaction.pk}"
+        response = client.post(
+            reverse("interaction_edit", args=[interaction.pk]),
+            {f"{prefix}-source": interaction.source_id, f"{prefix}-target": foreign.pk,
+             f"{prefix}-name": interaction.name},
+        )  # fmt: skip
+        assert response.status_code == 422
+        interaction.refresh_from_db()
+        assert interaction.target != foreign
+
+    def test_a_long_name_of_up_to_160_characters_is_accepted(self, client, editor, system):
+        a, b = ServiceFactory(system=system), ServiceFactory(system=system)
+        client.force_login(editor)
+        name = "x" * 150
+        client.post(reverse("interaction_create", args=[system.pk]), create_payload(a, b, name))
+        assert Interaction.objects.get().name == name
 
     def test_deleting_answered_work_says_so_first(self, client, editor, system):
         interaction = make_interaction(system=system, answers={"operation": "event"})

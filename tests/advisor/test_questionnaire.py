@@ -27,7 +27,7 @@ def interaction(team):
 
 
 def draft(interaction) -> Assessment:
-    return Assessment.objects.get(interaction=interaction, state="draft")
+    return Assessment.objects.get(interaction=interaction)
 
 
 def score(client, interaction, data, *, revision=None, **headers):
@@ -170,19 +170,64 @@ class TestLiveScoring:
         )
         assert draft(interaction).answers == {"consistency": "eventual"}
 
-    def test_keeping_mine_after_a_conflict_overwrites_deliberately(
+    def test_keeping_mine_after_a_conflict_overwrites_the_revision_shown(
         self, client, editor, owner, interaction
     ):
         client.force_login(owner)
         score(client, interaction, {"consistency": "eventual"}, revision=0, **HTMX)
         client.force_login(editor)
+        conflict = score(client, interaction, {"consistency": "immediate"}, revision=0, **HTMX)
+        assert 'name="overwrite_revision" value="1"' in conflict.text
         response = score(
-            client, interaction, {"consistency": "immediate", "force": "true"}, revision=0, **HTMX
-        )
+            client, interaction, {"consistency": "immediate", "overwrite_revision": "1"},
+            revision=0, **HTMX,
+        )  # fmt: skip
         assert response.status_code == 200
         saved = draft(interaction)
         assert saved.answers == {"consistency": "immediate"} and saved.revision == 2
         assert 'id="id_revision" value="2"' in response.text
+
+    def test_a_save_after_the_conflict_was_shown_is_not_overwritten_either(
+        self, client, editor, owner, interaction
+    ):
+        client.force_login(owner)
+        score(client, interaction, {"consistency": "eventual"}, revision=0, **HTMX)
+        score(client, interaction, {"consistency": "read_your_writes"}, revision=1, **HTMX)
+        client.force_login(editor)
+        response = score(
+            client, interaction, {"consistency": "immediate", "overwrite_revision": "1"},
+            revision=0, **HTMX,
+        )  # fmt: skip
+        assert response.status_code == 409
+        assert draft(interaction).answers == {"consistency": "read_your_writes"}
+
+    @pytest.mark.parametrize("revision", ["²", "9" * 5000, "-1", "abc"])
+    def test_a_malformed_revision_is_a_400_not_a_crash(self, client, editor, interaction, revision):
+        client.force_login(editor)
+        response = client.post(
+            reverse("interaction_score", args=[interaction.pk]),
+            {"revision": revision, "chain_depth": "9" * 5000},
+        )
+        assert response.status_code == 400
+
+    def test_a_huge_or_odd_number_is_a_field_error(self, client, editor, interaction):
+        client.force_login(editor)
+        response = score(
+            client, interaction, {"chain_depth": "9" * 5000, "per_hop_p50_ms": "nan"}, **HTMX
+        )
+        assert response.status_code == 422
+        assert "Expected a whole number." in response.text
+        assert "Expected a number." in response.text
+
+    def test_an_unknown_framework_in_the_form_is_a_400(self, client, editor, interaction):
+        client.force_login(editor)
+        response = score(client, interaction, {"framework": "nope"}, **HTMX)
+        assert response.status_code == 400
+
+    def test_an_expired_session_sends_htmx_to_the_login_page(self, client, interaction):
+        response = score(client, interaction, RESERVE, **HTMX)
+        assert response.status_code == 200
+        assert response["HX-Redirect"].startswith(reverse("login"))
 
     def test_the_htmx_re_score_costs_three_queries(
         self, client, editor, interaction, django_assert_num_queries

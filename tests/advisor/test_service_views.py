@@ -69,7 +69,10 @@ class TestServiceEdit:
     def test_it_renames_the_service(self, client, editor, system):
         service = ServiceFactory(system=system, name="Old")
         client.force_login(editor)
-        client.post(reverse("service_edit", args=[service.pk]), {f"edit-{service.pk}-name": "New"})
+        response = client.post(
+            reverse("service_edit", args=[service.pk]), {f"edit-{service.pk}-name": "New"}
+        )
+        assert response.url == reverse("system_detail", args=[system.pk])
         service.refresh_from_db()
         assert service.name == "New"
 
@@ -105,7 +108,9 @@ class TestServiceDelete:
     def test_confirming_removes_it_and_its_interactions(self, client, editor, system):
         interaction = make_interaction(system=system)
         client.force_login(editor)
-        response = client.post(reverse("service_delete", args=[interaction.source_id]), **HTMX)
+        response = client.post(
+            reverse("service_delete", args=[interaction.source_id]), {"inline": "1"}, **HTMX
+        )
         assert response.status_code == 200
         assert not Service.objects.filter(pk=interaction.source_id).exists()
         assert not Interaction.objects.exists()
@@ -130,3 +135,10 @@ class TestServiceDelete:
     def test_anonymous_users_are_sent_to_log_in(self, client, system):
         service = ServiceFactory(system=system)
         assert client.post(reverse("service_delete", args=[service.pk])).url.startswith("/login/")
+
+
+def test_a_service_of_another_team_cannot_be_reached(client, outsider, team):
+    service = ServiceFactory(system=SystemFactory(team=team))
+    client.force_login(outsider)
+    assert client.get(reverse("service_edit", args=[service.pk])).status_code == 404
+    assert client.post(reverse("service_delete", args=[service.pk])).status_code == 404

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from advisor.models import Interaction, System
-from tests.factories import ServiceFactory, SystemFactory, make_interaction
+from tests.factories import SystemFactory, make_interaction
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -126,6 +126,27 @@ class TestSystemEdit:
         response = client.get(reverse("system_edit", args=[system.pk]), **HTMX)
         assert response.text.lstrip().startswith("<form")
         assert 'value="Old"' in response.text
+        assert '<input type="hidden" name="inline" value="1">' in response.text
+
+    def test_the_inline_form_answers_with_the_refreshed_list(self, client, editor, team):
+        system = SystemFactory(team=team, name="Old")
+        client.force_login(editor)
+        response = client.post(
+            reverse("system_edit", args=[system.pk]),
+            {f"edit-{system.pk}-name": "Renamed", "inline": "1"}, **HTMX,
+        )  # fmt: skip
+        assert response["HX-Retarget"] == "#systems-section"
+        assert "Renamed" in response.text
+
+    def test_the_edit_page_is_a_plain_form_that_redirects(self, client, editor, team):
+        system = SystemFactory(team=team, name="Old")
+        client.force_login(editor)
+        page = client.get(reverse("system_edit", args=[system.pk]))
+        assert "hx-post" not in page.text.split("<main")[1]
+        response = client.post(
+            reverse("system_edit", args=[system.pk]), {f"edit-{system.pk}-name": "Renamed"}
+        )
+        assert response.url == reverse("system_detail", args=[system.pk])
 
     def test_a_name_taken_by_a_sibling_is_refused(self, client, editor, team):
         SystemFactory(team=team, name="Taken")
@@ -182,7 +203,7 @@ class TestSystemDelete:
     def test_htmx_confirmation_refreshes_the_list(self, client, editor, team):
         system = SystemFactory(team=team, name="Doomed")
         client.force_login(editor)
-        response = client.post(reverse("system_delete", args=[system.pk]), **HTMX)
+        response = client.post(reverse("system_delete", args=[system.pk]), {"inline": "1"}, **HTMX)
         assert response["HX-Retarget"] == "#systems-section"
         assert "Doomed" not in response.text
 
@@ -205,9 +226,3 @@ class TestSystemDelete:
     def test_anonymous_users_are_sent_to_log_in(self, client, team):
         system = SystemFactory(team=team)
         assert client.post(reverse("system_delete", args=[system.pk])).url.startswith("/login/")
-
-
-def test_a_service_of_another_team_cannot_be_reached(client, outsider, team):
-    service = ServiceFactory(system=SystemFactory(team=team))
-    client.force_login(outsider)
-    assert client.get(reverse("service_edit", args=[service.pk])).status_code == 404
