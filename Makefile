@@ -24,6 +24,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
+	@echo "Crossroads is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 system-deps:

@@ -12,7 +12,7 @@ from advisor.models import Role
 class TeamForm(forms.Form):
     name = forms.CharField(
         max_length=120,
-        help_text="Shown in the navigation and on every decision record the team exports.",
+        help_text="Shown in the navigation and on the team's pages.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -68,24 +68,24 @@ class _NamedInContainerForm(forms.Form):
         if self.current is not None:
             taken = taken.exclude(pk=self.current.pk)
         if taken.exists():
-            raise forms.ValidationError(f"There is already a {self.what} called “{name}”.")
+            raise forms.ValidationError(f"There is already {self.what} called “{name}”.")
         return name
 
 
 class SystemForm(_NamedInContainerForm):
     # Prefixes keep field ids unique when several forms share a page.
     prefix = "system"
-    what = "system in this team"
+    what = "a system in this team"
 
 
 class ServiceForm(_NamedInContainerForm):
     prefix = "service"
-    what = "service in this system"
+    what = "a service in this system"
 
 
 class InteractionForm(_NamedInContainerForm):
     prefix = "interaction"
-    what = "interaction in this system"
+    what = "an interaction in this system"
     name = forms.CharField(
         max_length=160, help_text="What the call is for, e.g. “Reserve stock at checkout”."
     )

@@ -53,6 +53,12 @@ class Membership(models.Model):
     def can_manage(self) -> bool:
         return self.role == Role.OWNER
 
+    @property
+    def role_with_article(self) -> str:
+        return {Role.OWNER: "an owner", Role.EDITOR: "an editor", Role.VIEWER: "a viewer"}[
+            self.role
+        ]
+
 
 class System(models.Model):
     """A group of services a team designs together, e.g. "Checkout"."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.engine import Framework, Result
-from advisor.questionnaire import error_sentence
+from advisor.questionnaire import NONE_YET, error_sentence
 
 SEVERITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 MAX_DRIVERS = 5
@@ -51,6 +51,7 @@ class Scoreboard:
     unanswered: tuple[str, ...]
     answered_count: int
     question_count: int
+    tied_with: tuple[str, ...]
     flips: tuple[str, ...]
     more_flips: int
     critical_weight: str | None
@@ -69,10 +70,25 @@ def answer_label(framework: Framework, key: str, value: Any) -> str:
     return labels.get(value, str(value))
 
 
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:,.0f} seconds"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:,.0f} minutes"
+    if seconds < 3 * 86400:
+        return f"{seconds / 3600:,.1f} hours"
+    return f"{seconds / 86400:,.1f} days"
+
+
 def _flip_sentence(framework: Framework, flip: dict, names: dict[str, str]) -> str:
     question = framework.questions_by_key[flip["question"]]
     winner = names[flip["recommendation"]]
-    by = "" if flip["margin"] is None else f" (by {flip['margin']:g} points)"
+    if flip["margin"] == 0:
+        by = ", drawing level and winning on the framework's tie-break order"
+    elif flip["margin"] is None:
+        by = ""
+    else:
+        by = f" (by {flip['margin']:g} points)"
     if question.kind == "multi":
         before, after = set(flip["from"] or ()), set(flip["to"])
         labels = {choice.key: choice.label for choice in question.choices}
@@ -120,9 +136,13 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
             points = tally.unweighted.get(question.key)
             if points is None:
                 continue
+            # In score points (0-100), so the leads are comparable with the margin.
             lead = (
-                points[position[result.recommendation]] - points[position[runner_up]]
-            ) * question.weight
+                (points[position[result.recommendation]] - points[position[runner_up]])
+                * question.weight
+                * 50
+                / tally.scale
+            )
             if lead > 0:
                 whys = [c.why for c in tally.contributions[result.recommendation]
                         if c.question == question.key]  # fmt: skip
@@ -130,7 +150,7 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
                     Driver(
                         question=question.text,
                         answer=answer_label(framework, question.key, result.answers[question.key]),
-                        lead=round(lead, 2),
+                        lead=round(lead, 1),
                         why=whys[0] if whys else "",
                     )
                 )
@@ -148,11 +168,11 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
     if result.backlog is not None:
         backlog = result.backlog
         if not backlog.drains:
-            estimates.append("The backlog never drains: arrivals keep up with processing.")
+            estimates.append("The backlog never drains: processing does not outpace new arrivals.")
         else:
-            hours = backlog.drain_seconds / 3600
             estimates.append(
-                f"The backlog drains in about {backlog.drain_seconds:,.0f} s ({hours:,.1f} h)."
+                f"The backlog drains in about {backlog.drain_seconds:,.0f} s "
+                f"({_duration(backlog.drain_seconds)})."
             )
 
     flips = result.sensitivity.get("answer_flips", [])
@@ -161,10 +181,18 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
     if weights:
         top = weights[0]
         question = framework.questions_by_key[top["question"]]
-        critical = (
-            f"The most sensitive weight is “{question.text}”: at {top['crossover_weight']:g} "
-            f"instead of {top['weight']:g}, {names[top['flips_to']]} would take over."
-        )
+        how = f"weighted {top['crossover_weight']:g} instead of {top['weight']:g}"
+        if top["relative_change"] > 1:
+            critical = (
+                f"No question's weight is close to changing the advice: the nearest is "
+                f"“{question.text}”, which would have to be {how} for "
+                f"{names[top['flips_to']]} to take over."
+            )
+        else:
+            critical = (
+                f"The advice hinges on how much “{question.text}” counts: {how}, "
+                f"{names[top['flips_to']]} would take over."
+            )
     return Scoreboard(
         recommendation=result.recommendation,
         recommendation_name=names[result.recommendation],
@@ -198,6 +226,7 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
         unanswered=tuple(framework.questions_by_key[key].text for key in result.unanswered),
         answered_count=len(framework.questions) - len(result.unanswered),
         question_count=len(framework.questions),
+        tied_with=tuple(names[key] for key in result.sensitivity.get("tied_with", ())),
         flips=tuple(_flip_sentence(framework, flip, names) for flip in flips[:MAX_FLIPS]),
         more_flips=max(0, len(flips) - MAX_FLIPS),
         critical_weight=critical,
@@ -252,10 +281,14 @@ def questionnaire_sections(
             )
         elif question.kind == "multi":
             chosen = set(current or ())
-            options = tuple(
-                Option(c.key, c.label, c.key in chosen, f"id_{question.key}_{index}")
-                for index, c in enumerate(question.choices)
-            )
+            options = (
+                *(
+                    Option(c.key, c.label, c.key in chosen, f"id_{question.key}_{index}")
+                    for index, c in enumerate(question.choices)
+                ),
+                Option(NONE_YET, "None of these yet", current is not None and not chosen,
+                       f"id_{question.key}_none"),
+            )  # fmt: skip
         error = errors.get(question.key, "")
         return QuestionBlock(
             key=question.key, kind=question.kind, text=question.text, help=question.help,
@@ -276,6 +309,15 @@ def questionnaire_sections(
     )
 
 
+def _plain_number(value: Any) -> str:
+    """A number as a person would type it (500000, not 500000.0 or 5e+05); text as it was."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
 def estimator_inputs(
     framework: Framework, answers: dict, errors: dict[str, str] | None = None
 ) -> tuple[QuestionBlock, ...]:
@@ -288,7 +330,7 @@ def estimator_inputs(
             help=numeric.help,
             example="",
             options=(),
-            value="" if answers.get(numeric.key) is None else answers[numeric.key],
+            value=_plain_number(answers.get(numeric.key)),
             error=error_sentence(errors[numeric.key]) if numeric.key in errors else "",
             minimum=numeric.minimum,
             maximum=numeric.maximum,

@@ -11,6 +11,8 @@ from typing import Any
 from advisor.engine import Framework
 
 # ASCII digits only, and few enough of them to be a sensible number.
+# The extra checkbox that lets a multi-choice question be answered with "none of these".
+NONE_YET = "none-yet"
 _WHOLE = re.compile(r"-?[0-9]{1,9}")
 
 
@@ -20,8 +22,9 @@ def answers_from_post(framework: Framework, data) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for question in framework.questions:
         if question.kind == "multi":
-            chosen = data.getlist(question.key)
-            if chosen:
+            values = data.getlist(question.key)
+            chosen = [value for value in values if value != NONE_YET]
+            if chosen or NONE_YET in values:  # "none of these yet" answers with nothing
                 raw[question.key] = chosen
             continue
         value = data.get(question.key, "").strip()

@@ -106,7 +106,7 @@ def current_team_remember(*, session, team: Team) -> None:
 
 
 def _name_taken(what: str, name: str) -> ValidationError:
-    return ValidationError({"name": f"There is already a {what} called “{name}”."})
+    return ValidationError({"name": f"There is already {what} called “{name}”."})
 
 
 def system_create(*, team: Team, name: str, description: str = "") -> System:
@@ -114,7 +114,7 @@ def system_create(*, team: Team, name: str, description: str = "") -> System:
         with transaction.atomic():
             return System.objects.create(team=team, name=name, description=description)
     except IntegrityError:  # a concurrent create took the name after the form checked it
-        raise _name_taken("system in this team", name) from None
+        raise _name_taken("a system in this team", name) from None
 
 
 def system_update(*, system: System, name: str, description: str) -> System:
@@ -123,7 +123,7 @@ def system_update(*, system: System, name: str, description: str) -> System:
         with transaction.atomic():
             system.save(update_fields=["name", "description", "updated_at"])
     except IntegrityError:
-        raise _name_taken("system in this team", name) from None
+        raise _name_taken("a system in this team", name) from None
     return system
 
 
@@ -136,7 +136,7 @@ def service_create(*, system: System, name: str, description: str = "") -> Servi
         with transaction.atomic():
             return Service.objects.create(system=system, name=name, description=description)
     except IntegrityError:
-        raise _name_taken("service in this system", name) from None
+        raise _name_taken("a service in this system", name) from None
 
 
 def service_update(*, service: Service, name: str, description: str) -> Service:
@@ -145,7 +145,7 @@ def service_update(*, service: Service, name: str, description: str) -> Service:
         with transaction.atomic():
             service.save(update_fields=["name", "description"])
     except IntegrityError:
-        raise _name_taken("service in this system", name) from None
+        raise _name_taken("a service in this system", name) from None
     return service
 
 
@@ -166,7 +166,7 @@ def interaction_create(
                 system=system, source=source, target=target, name=name, description=description
             )
     except IntegrityError:
-        raise _name_taken("interaction in this system", name) from None
+        raise _name_taken("an interaction in this system", name) from None
     framework = get_framework(DEFAULT_FRAMEWORK)
     empty = evaluate(framework, parse_answers(framework, {}))
     Assessment.objects.create(
@@ -194,7 +194,7 @@ def interaction_update(
                 update_fields=["source", "target", "name", "description", "updated_at"]
             )
     except IntegrityError:
-        raise _name_taken("interaction in this system", name) from None
+        raise _name_taken("an interaction in this system", name) from None
     return interaction
 
 

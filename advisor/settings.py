@@ -164,6 +164,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Log through the root handler only (once), and 4xx answers without tracebacks:
+        # a refused or missing page is the app working as intended.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 if not DEBUG:

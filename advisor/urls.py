@@ -35,6 +35,5 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
     path("interactions/<int:pk>/delete/", views.interaction_delete, name="interaction_delete"),
-    path("interactions/<int:pk>/score/", views.interaction_score, name="interaction_score"),
     path("admin/", admin.site.urls),
 ]  # fmt: skip

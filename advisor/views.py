@@ -179,6 +179,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 # --- systems, services, interactions ---------------------------------------------------
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _get_system_for_user(request: HttpRequest, pk: int, action: str) -> System:
     return access.get_team_object_for_user(
         System.objects.select_related("team"), request.user,
@@ -232,6 +236,7 @@ def _render_section(request, template: str, section: str, context: dict, status:
     return reswap(retarget(response, f"#{section}"), "outerHTML")
 
 
+@never_cache
 @require_GET
 @login_required
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -263,6 +268,7 @@ def system_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "advisor/team_detail.html", context, status=status)
 
 
+@never_cache
 @require_GET
 @login_required
 def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -355,9 +361,9 @@ def system_delete(request: HttpRequest, pk: int) -> HttpResponse:
         delete=lambda: services.system_delete(system=system),
         section=lambda: _systems_section(request, system.team),
         consequence=(
-            f"This deletes {summary['services']} service(s) and {summary['interactions']} "
-            f"interaction(s) with their questionnaire answers "
-            f"({summary['answered_drafts']} answered)."
+            f"This deletes {_count(summary['services'], 'service')} and "
+            f"{_count(summary['interactions'], 'interaction')} with their questionnaires "
+            f"({summary['answered_drafts']} with answers)."
         ),
     )  # fmt: skip
 
@@ -439,9 +445,9 @@ def service_delete(request: HttpRequest, pk: int) -> HttpResponse:
         delete=lambda: services.service_delete(service=service),
         section=lambda: _system_section(request, system, service.viewer_role, "services-section"),
         consequence=(
-            f"This also deletes the {summary['interactions']} interaction(s) that call it or "
-            f"are called by it, with their questionnaire answers "
-            f"({summary['answered_drafts']} answered)."
+            f"This also deletes {_count(summary['interactions'], 'interaction')} that call it "
+            f"or are called by it, with their questionnaires "
+            f"({summary['answered_drafts']} with answers)."
             if summary["interactions"] else "No interaction uses this service."
         ),
     )  # fmt: skip
@@ -527,10 +533,15 @@ def _questionnaire_context(framework, result, shown: dict, errors: dict) -> dict
     }
 
 
-@require_GET
+@never_cache
+@require_http_methods(["GET", "POST"])
 @login_required
 def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire: GET shows it, POST re-scores and saves (see `_score`)."""
+    if request.method == "POST":
+        return _score(request, pk)
     interaction = _get_interaction_for_user(request, pk, access.READ)
+    services.current_team_remember(session=request.session, team=interaction.system.team)
     draft = draft_for_interaction(interaction)
     framework = get_framework(draft.framework_name)
     result = evaluate(framework, parse_answers(framework, draft.answers))
@@ -539,9 +550,7 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@login_required
-def interaction_score(request: HttpRequest, pk: int) -> HttpResponse:
+def _score(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-score the posted answers and save them as the draft (the live scoreboard).
 
     htmx gets the scoreboard partial plus out-of-band updates of the save status, the

@@ -119,7 +119,7 @@ def log_in(client: Client) -> None:
 def time_requests(client: Client, interaction: int, count: int):
     healthz, rescore = [], []
     revision = 0
-    path = f"/interactions/{interaction}/score/"
+    path = f"/interactions/{interaction}/"
     headers = {"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"],
                "Referer": "http://127.0.0.1/"}  # fmt: skip
     for index in range(count + 20):
@@ -155,7 +155,7 @@ def count_queries(env: dict, interaction: int) -> int:
     revision = Assessment.objects.get(interaction_id=interaction).revision
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
-            f"/interactions/{interaction}/score/",
+            f"/interactions/{interaction}/",
             {**ANSWERS, "revision": revision}, headers={"HX-Request": "true"},
         )  # fmt: skip
     assert response.status_code == 200, response.status_code

@@ -292,7 +292,11 @@ def _derived(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Back
 
 
 def _figures(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Backlog | None):
-    figures: dict[str, Any] = {key: value for key, value in answers.items() if value is not None}
+    figures: dict[str, Any] = {
+        key: f"{value:,.6g}" if isinstance(value, float) else value
+        for key, value in answers.items()
+        if value is not None
+    }
     if tail is not None:
         figures.update(
             hops=tail.hops,

@@ -2,12 +2,23 @@
 (function () {
   "use strict";
 
+  function errorBox(input) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/);
+    for (var i = 0; i < ids.length; i++) {
+      if (ids[i].indexOf("errors-") === 0) {
+        return document.getElementById(ids[i]);
+      }
+    }
+    return null;
+  }
+
   // Error messages arrive out of band after a live re-score; mark the inputs they describe
   // as invalid (or valid again) so the field styling and screen readers agree with them.
   function syncInvalidMarks() {
     document.querySelectorAll(".field-errors[id^='errors-']").forEach(function (box) {
       var invalid = box.textContent.trim() !== "";
-      document.querySelectorAll("[aria-describedby~='" + box.id + "'] input, input[aria-describedby~='" + box.id + "']").forEach(function (input) {
+      var selector = "[aria-describedby~='" + box.id + "']";
+      document.querySelectorAll(selector + " input, input" + selector).forEach(function (input) {
         if (input.type === "number") {
           input.classList.toggle("is-invalid", invalid);
         }
@@ -19,19 +30,58 @@
       });
     });
   }
-
   document.body.addEventListener("htmx:afterSettle", syncInvalidMarks);
 
-  // After htmx swaps in an inline form with errors, move focus to the first invalid field so
-  // keyboard and screen-reader users land where the problem is.
-  document.body.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || target.id === "scoreboard" || !target.querySelector) {
+  // A number box holding text the browser cannot read submits as empty, which would quietly
+  // erase the saved value. Say so next to the field and do not send the form.
+  document.body.addEventListener("htmx:confirm", function (event) {
+    var form = event.target.closest ? event.target.closest("form#questionnaire") : null;
+    if (!form) {
       return;
     }
-    var invalid = target.querySelector(".is-invalid");
-    if (invalid) {
-      invalid.focus();
+    var unreadable = Array.prototype.filter.call(
+      form.querySelectorAll("input[type=number]"),
+      function (input) { return input.validity && input.validity.badInput; }
+    );
+    unreadable.forEach(function (input) {
+      var box = errorBox(input);
+      if (box) {
+        box.innerHTML = "";
+        var message = document.createElement("div");
+        message.className = "invalid-feedback d-block";
+        message.textContent = "Enter a number (digits, with an optional decimal point).";
+        box.appendChild(message);
+      }
+      input.classList.add("is-invalid");
+      input.setAttribute("aria-invalid", "true");
+    });
+    if (unreadable.length) {
+      event.preventDefault();
+      var status = document.getElementById("draft-status");
+      if (status) {
+        status.textContent = "✗ Not saved: a number box holds something that is not a number.";
+        status.className = "draft-status text-danger";
+      }
+    }
+  });
+
+  // After an inline form or confirmation opens, or a form comes back with errors, move focus
+  // there so keyboard and screen-reader users land where the work is.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id === "scoreboard") {
+      return;
+    }
+    if (target.id && !document.body.contains(target)) {
+      target = document.getElementById(target.id);  // replaced by an outerHTML swap
+    }
+    if (!target || !target.querySelector) {
+      return;
+    }
+    var focusable = target.querySelector(".is-invalid") ||
+      (target.tagName === "LI" && target.querySelector("input:not([type=hidden]), select, textarea, button"));
+    if (focusable) {
+      focusable.focus();
     }
   });
 })();

@@ -32,7 +32,7 @@ def draft(interaction) -> Assessment:
 
 def score(client, interaction, data, *, revision=None, **headers):
     payload = {**data, "revision": draft(interaction).revision if revision is None else revision}
-    return client.post(reverse("interaction_score", args=[interaction.pk]), payload, **headers)
+    return client.post(reverse("interaction_detail", args=[interaction.pk]), payload, **headers)
 
 
 class TestQuestionnairePage:
@@ -47,7 +47,7 @@ class TestQuestionnairePage:
         assert "<summary>What this means</summary>" in text
         assert 'name="capabilities" value="outbox"' in text
         assert 'name="per_hop_p99_ms"' in text
-        assert "0 of 19 questions answered" in text
+        assert "No recommendation yet" in text
 
     def test_it_restores_the_saved_draft(self, client, editor, team):
         interaction = make_interaction(
@@ -77,9 +77,14 @@ class TestQuestionnairePage:
         client.force_login(outsider)
         assert client.get(reverse("interaction_detail", args=[interaction.pk])).status_code == 404
 
-    def test_it_refuses_post_with_405(self, client, editor, interaction):
+    def test_it_refuses_put_with_405(self, client, editor, interaction):
         client.force_login(editor)
-        assert client.post(reverse("interaction_detail", args=[interaction.pk])).status_code == 405
+        assert client.put(reverse("interaction_detail", args=[interaction.pk])).status_code == 405
+
+    def test_it_is_never_cached_so_back_shows_the_current_draft(self, client, editor, interaction):
+        client.force_login(editor)
+        response = client.get(reverse("interaction_detail", args=[interaction.pk]))
+        assert "no-store" in response["Cache-Control"]
 
     def test_anonymous_users_are_sent_to_log_in(self, client, interaction):
         response = client.get(reverse("interaction_detail", args=[interaction.pk]))
@@ -118,7 +123,7 @@ class TestLiveScoring:
         assert "Asynchronous messaging (fire-and-forget)" in text
         assert 'data-code="queue_no_dlq"' in text and ">High<" in text
         assert "✗ Missing" in text
-        assert "The backlog drains in about 50,000 s (13.9 h)." in text
+        assert "The backlog drains in about 50,000 s (13.9 hours)." in text
         assert "What would change it" in text and "would win" in text
         assert "17 unanswered questions" in text
 
@@ -133,6 +138,23 @@ class TestLiveScoring:
         assert "<html" in response.text and "Answers saved and scored." in response.text
         assert 'data-pattern="sync"' in response.text
         assert draft(interaction).revision == 1
+
+    def test_none_of_these_yet_answers_the_practices_question_with_nothing(
+        self, client, editor, interaction
+    ):
+        client.force_login(editor)
+        response = score(client, interaction, {"capabilities": ["none-yet"]}, **HTMX)
+        assert draft(interaction).answers == {"capabilities": []}
+        assert "1 of 19 questions answered" in response.text
+        page = client.get(reverse("interaction_detail", args=[interaction.pk])).text
+        assert 'value="none-yet" id="id_capabilities_none" checked>' in page
+
+    def test_opening_an_interaction_makes_its_team_the_current_one(
+        self, client, editor, interaction
+    ):
+        client.force_login(editor)
+        client.get(reverse("interaction_detail", args=[interaction.pk]))
+        assert client.session["current_team_id"] == interaction.system.team_id
 
     def test_taking_an_answer_back_unanswers_it(self, client, editor, interaction):
         client.force_login(editor)
@@ -162,7 +184,7 @@ class TestLiveScoring:
         client.force_login(editor)
         response = score(client, interaction, {"consistency": "immediate"}, revision=0, **HTMX)
         assert response.status_code == 409
-        assert "Someone else saved this questionnaire" in response.text
+        assert "This questionnaire was saved elsewhere" in response.text
         assert "olive" in response.text
         assert (
             "<td>How fresh must the data be?</td><td>Eventual</td><td>Immediate</td>"
@@ -205,7 +227,7 @@ class TestLiveScoring:
     def test_a_malformed_revision_is_a_400_not_a_crash(self, client, editor, interaction, revision):
         client.force_login(editor)
         response = client.post(
-            reverse("interaction_score", args=[interaction.pk]),
+            reverse("interaction_detail", args=[interaction.pk]),
             {"revision": revision, "chain_depth": "9" * 5000},
         )
         assert response.status_code == 400
@@ -269,15 +291,11 @@ class TestLiveScoring:
     def test_a_form_without_its_revision_is_refused(self, client, editor, interaction):
         client.force_login(editor)
         response = client.post(
-            reverse("interaction_score", args=[interaction.pk]), {"operation": "query"}
+            reverse("interaction_detail", args=[interaction.pk]), {"operation": "query"}
         )
         assert response.status_code == 400
         assert draft(interaction).revision == 0
 
-    def test_it_refuses_get_with_405(self, client, editor, interaction):
-        client.force_login(editor)
-        assert client.get(reverse("interaction_score", args=[interaction.pk])).status_code == 405
-
     def test_anonymous_users_are_sent_to_log_in(self, client, interaction):
-        response = client.post(reverse("interaction_score", args=[interaction.pk]), RESERVE)
+        response = client.post(reverse("interaction_detail", args=[interaction.pk]), RESERVE)
         assert response.url.startswith("/login/")

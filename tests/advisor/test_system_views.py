@@ -187,8 +187,10 @@ class TestSystemDelete:
         client.force_login(editor)
         response = client.get(reverse("system_delete", args=[system.pk]))
         assert response.status_code == 200
-        assert "This deletes 2 service(s) and 1 interaction(s)" in response.text
-        assert "(1 answered)" in response.text
+        assert (
+            "This deletes 2 services and 1 interaction with their questionnaires" in response.text
+        )
+        assert "(1 with answers)" in response.text
         assert System.objects.filter(pk=system.pk).exists()
 
     def test_confirming_deletes_it_with_everything_in_it(self, client, editor, team):

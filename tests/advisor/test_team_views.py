@@ -38,7 +38,7 @@ class TestTeamDetail:
         client.force_login(viewer)
         response = client.get(reverse("team_detail", args=[team.slug]))
         assert response.status_code == 200
-        assert "You are viewer of this team." in response.text
+        assert "You are a viewer in this team." in response.text
         assert "Payments platform" in response.text
         assert "Somebody else" not in response.text
         assert "Add a system" not in response.text

@@ -54,7 +54,7 @@ def test_answering_a_shared_scenario_click_by_click_shows_its_recommendation_liv
     page = editor_page
     interaction = make_interaction(system=SystemFactory(team=page.editor_team), name=name)
     page.goto(f"/interactions/{interaction.pk}/")
-    expect(recommendation(page)).to_have_attribute("data-pattern", "sync")
+    expect(recommendation(page)).to_have_text("No recommendation yet")
     page.evaluate("window.stillTheSamePage = true")
 
     scenario = SCENARIOS[name]
@@ -120,3 +120,22 @@ def test_a_new_user_builds_a_system_and_an_interaction_inline(editor_page):
     page.get_by_role("button", name="Add interaction").click()
     page.get_by_role("link", name="Reserve stock", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reserve stock")
+
+
+def test_text_in_a_number_box_is_refused_in_place_instead_of_erasing_the_saved_value(
+    editor_page,
+):
+    page = editor_page
+    interaction = make_interaction(
+        system=SystemFactory(team=page.editor_team), answers={"per_hop_p50_ms": 100.0}
+    )
+    page.goto(f"/interactions/{interaction.pk}/")
+    box = page.get_by_label("Typical latency per hop (p50) (ms)")
+    expect(box).to_have_value("100")
+    box.press_sequentially("e")  # "100e" is not a number the browser can read
+    box.blur()
+    expect(page.locator("#errors-per_hop_p50_ms")).to_contain_text("Enter a number")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    page.wait_for_timeout(800)
+    interaction.assessment.refresh_from_db()
+    assert interaction.assessment.answers == {"per_hop_p50_ms": 100.0}

@@ -23,4 +23,4 @@ def test_a_member_of_two_teams_logs_in_and_switches_team(page):
 
     expect(page).to_have_url(f"{page.url.split('/t/')[0]}/t/beta/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Beta Guild")
-    expect(page.get_by_text("You are viewer of this team.")).to_be_visible()
+    expect(page.get_by_text("You are a viewer in this team.")).to_be_visible()

@@ -47,17 +47,21 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # The guild's owner, so the demo user meets a team where they are only an editor.
+        lead, _ = get_user_model().objects.get_or_create(
+            username="guild-lead", defaults={"email": "guild-lead@example.com"}
+        )
         teams = []
         for name, slug, role in DEMO_TEAMS:
             team, _ = Team.objects.get_or_create(slug=slug, defaults={"name": name})
             Membership.objects.get_or_create(team=team, user=user, defaults={"role": role})
+            if role != Role.OWNER:
+                Membership.objects.get_or_create(
+                    team=team, user=lead, defaults={"role": Role.OWNER}
+                )
             teams.append(team)
         self._load_system(teams[0], user)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}  (http://127.0.0.1:8000/)"
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}"))
 
     def _load_system(self, team: Team, user) -> None:
         name, description = DEMO_SYSTEM
