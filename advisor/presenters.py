@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
+
 from advisor.engine import Framework, Result
 from advisor.questionnaire import NONE_YET, error_sentence
 
@@ -361,3 +363,20 @@ def answer_differences(framework: Framework, theirs: dict, mine: dict) -> tuple[
                 }
             )
     return tuple(differences)
+
+
+def error_boxes_oob(sections: tuple[SectionBlock, ...], inputs: tuple[QuestionBlock, ...]) -> str:
+    """Every field's error box as an htmx out-of-band swap, so fixed fields clear too.
+
+    Built here rather than in a template loop: it runs on every live re-score.
+    """
+    blocks = [q for section in sections for q in section.questions] + list(inputs)
+    return format_html_join(
+        "",
+        '<div id="errors-{}" class="field-errors" hx-swap-oob="true" aria-live="polite">{}</div>',
+        (
+            (q.key, format_html('<div class="invalid-feedback d-block">{}</div>', q.error)
+             if q.error else "")
+            for q in blocks
+        ),
+    )  # fmt: skip

@@ -29,6 +29,7 @@ from advisor.models import Interaction, Membership, Role, Service, System
 from advisor.presenters import (
     answer_differences,
     build_scoreboard,
+    error_boxes_oob,
     estimator_inputs,
     questionnaire_sections,
 )
@@ -525,10 +526,13 @@ def _interaction_page(request, interaction, draft, *, shown, errors, result, sta
 
 
 def _questionnaire_context(framework, result, shown: dict, errors: dict) -> dict:
+    sections = questionnaire_sections(framework, shown, errors)
+    inputs = estimator_inputs(framework, shown, errors)
     return {
         "framework_name": framework.name,
-        "sections": questionnaire_sections(framework, shown, errors),
-        "estimate_inputs": estimator_inputs(framework, shown, errors),
+        "sections": sections,
+        "estimate_inputs": inputs,
+        "error_boxes": error_boxes_oob(sections, inputs),
         "board": build_scoreboard(framework, result),
     }
 
