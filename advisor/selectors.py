@@ -63,6 +63,7 @@ def deletion_summary(
     summary = {
         "interactions": interactions.count(),
         "answered_drafts": assessments.exclude(answers={}).count(),
+        "decisions": interactions.aggregate(count=Count("decisions"))["count"],
     }
     if system is not None:
         summary["services"] = system.services.count()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from advisor import views
 
@@ -36,4 +36,5 @@ urlpatterns = [
     path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
     path("interactions/<int:pk>/delete/", views.interaction_delete, name="interaction_delete"),
     path("admin/", admin.site.urls),
+    path("", include("decisions.urls")),
 ]  # fmt: skip

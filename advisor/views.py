@@ -309,6 +309,16 @@ def _edit_named(request, *, obj, form_class, form_kwargs, save, title, done_url,
     return render(request, template, context, status=422 if form.errors else 200)
 
 
+def _kept_decisions(summary: dict) -> str:
+    count = summary.get("decisions", 0)
+    if not count:
+        return ""
+    return (
+        f" The {_count(count, 'decision record')} made for {'it' if count == 1 else 'them'} "
+        f"stay in the team's log with their frozen answers and scores, without the link."
+    )
+
+
 def _delete_named(request, *, obj, summary, title, done_url, delete, section, consequence):
     """Shared delete flow: a confirmation that says what goes with it, then the deletion."""
     if request.method == "POST":
@@ -323,7 +333,7 @@ def _delete_named(request, *, obj, summary, title, done_url, delete, section, co
     return render(
         request, template,
         {"inline": inline, "object": obj, "title": title, "summary": summary,
-         "consequence": consequence,
+         "consequence": consequence + _kept_decisions(summary),
          "action": request.path, "cancel_url": done_url,
          "team": getattr(obj, "team", None) or obj.system.team},
     )  # fmt: skip
@@ -519,6 +529,7 @@ def _interaction_page(request, interaction, draft, *, shown, errors, result, sta
         "draft": draft,
         "can_write": access.can(interaction.viewer_role, access.WRITE),
         "revision": extra.pop("revision", draft.revision),
+        "decisions": interaction.decisions.order_by("number"),
         **_questionnaire_context(framework, result, shown, errors),
         **extra,
     }

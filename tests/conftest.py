@@ -55,7 +55,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
     for outcome in counts:
         for report in terminalreporter.stats.get(outcome, []):
-            if "browser" not in report.keywords:
+            if "browser" not in getattr(report, "keywords", ()):
                 continue
             if outcome == "passed" and report.when != "call":
                 continue  # a passing test also passes its setup and teardown

@@ -81,3 +81,24 @@ def make_interaction(*, system=None, user=None, name="Reserve stock", answers=No
             answers=answers, result=result.as_dict(), revision=1
         )
     return interaction
+
+
+def record_decision(interaction=None, *, user=None, **data):
+    """A decision recorded the way the app records them, from an interaction's draft."""
+    from decisions import services as decision_services
+
+    if interaction is None:
+        interaction = make_interaction(answers={"operation": "query", "user_waiting": "yes"})
+    if user is None:
+        user = MembershipFactory(team=interaction.system.team, role=Role.OWNER).user
+    from advisor.selectors import draft_for_interaction
+
+    defaults = decision_services.decision_defaults(
+        interaction=interaction, draft=draft_for_interaction(interaction)
+    )
+    supersedes = data.pop("supersedes", ())
+    deciders = data.pop("deciders", (user,))
+    return decision_services.decision_record(
+        interaction=interaction, user=user, data={**defaults, **data},
+        deciders=deciders, supersedes=supersedes,
+    )  # fmt: skip

@@ -70,7 +70,7 @@ class TestQuestionnairePage:
         client.force_login(editor)
         url = reverse("interaction_detail", args=[interaction.pk])
         client.get(url)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):  # session, user, interaction, draft, decisions, nav
             client.get(url)
 
     def test_another_team_gets_404(self, client, outsider, interaction):

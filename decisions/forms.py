@@ -1,0 +1,95 @@
+"""Forms for decision records."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from decisions.models import Decision, Status
+
+MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    title = forms.CharField(max_length=200)
+    chosen_option = forms.ChoiceField(label="Chosen option", widget=forms.RadioSelect)
+    justification = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you choose against the advisor's recommendation. "
+        + MARKDOWN_HELP,
+    )  # fmt: skip
+    decided_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Set when the decision is accepted, if left empty.",
+    )  # fmt: skip
+    deciders = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, label="Decision-makers",
+    )  # fmt: skip
+    consulted = forms.CharField(required=False, max_length=500,
+                                help_text="People or teams whose opinion was sought.")  # fmt: skip
+    informed = forms.CharField(required=False, max_length=500,
+                               help_text="People or teams kept up to date.")  # fmt: skip
+    context = forms.CharField(
+        label="Context and problem statement", required=False,
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=MARKDOWN_HELP,
+    )  # fmt: skip
+    drivers = forms.CharField(
+        label="Decision drivers", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Pre-filled from the answers that weighed most. " + MARKDOWN_HELP,
+    )  # fmt: skip
+    good_consequences = forms.CharField(
+        label="Good consequences", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    bad_consequences = forms.CharField(
+        label="Bad consequences", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirmation = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="How the team will check that the decision holds (a review, a metric, a test).",
+    )  # fmt: skip
+    links = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Related tickets, documents or decisions. " + MARKDOWN_HELP,
+    )  # fmt: skip
+    supersedes = forms.ModelMultipleChoiceField(
+        queryset=Decision.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Earlier decisions this one replaces. They become superseded when this one "
+        "is accepted.",
+    )  # fmt: skip
+
+    def __init__(self, *args, team, options, recommended, with_supersedes=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommended = recommended
+        self.fields["chosen_option"].choices = options
+        self.fields["deciders"].queryset = team.members.order_by("username")
+        if with_supersedes:
+            self.fields["supersedes"].queryset = team.decisions.filter(
+                status__in=[Status.PROPOSED, Status.ACCEPTED]
+            ).order_by("-number")
+        else:
+            del self.fields["supersedes"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        chosen = cleaned.get("chosen_option")
+        if chosen and chosen != self.recommended and not cleaned.get("justification", "").strip():
+            self.add_error(
+                "justification",
+                "You chose against the advisor's recommendation: say why, for the record.",
+            )
+        return cleaned
+
+
+class AmendForm(DecisionForm):
+    reason = forms.CharField(
+        label="Reason for the amendment", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the revision: what changed and why.",
+    )  # fmt: skip
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    version = forms.IntegerField(min_value=1)
+    note = forms.CharField(required=False, max_length=1000)

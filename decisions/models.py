@@ -1,0 +1,144 @@
+"""Architecture Decision Records: a team's numbered decisions, their lifecycle and history.
+
+A decision freezes the assessment it was recorded from (answers, framework name and version,
+and the full result), so it says years later exactly what the team saw. Every save is an
+immutable revision.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from advisor.models import Interaction, Team
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    DEPRECATED = "deprecated", "Deprecated"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+# Which status may follow which. Superseded is reached by accepting a successor.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.PROPOSED: (Status.ACCEPTED, Status.REJECTED),
+    Status.ACCEPTED: (Status.DEPRECATED, Status.SUPERSEDED),
+    Status.REJECTED: (Status.PROPOSED,),
+    Status.DEPRECATED: (),
+    Status.SUPERSEDED: (),
+}
+
+
+class DecisionSequence(models.Model):
+    """The last decision number a team allocated; locked while the next one is taken."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="decision_sequence")
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.team}: last decision ADR-{self.last_number:04d}"
+
+
+class Decision(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveIntegerField()
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    # Kept on the record so it still reads right if the interaction is renamed or deleted.
+    system_name = models.CharField(max_length=120)
+    interaction_name = models.CharField(max_length=160)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    decided_on = models.DateField(null=True, blank=True)
+    deciders = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="decisions_made",
+                                      blank=True)  # fmt: skip
+    consulted = models.TextField(blank=True)
+    informed = models.TextField(blank=True)
+    context = models.TextField(blank=True)
+    drivers = models.TextField(blank=True)
+    chosen_option = models.CharField(max_length=40)
+    justification = models.TextField(blank=True)
+    good_consequences = models.TextField(blank=True)
+    bad_consequences = models.TextField(blank=True)
+    confirmation = models.TextField(blank=True)
+    links = models.TextField(blank=True)
+    # The frozen assessment.
+    framework_name = models.CharField(max_length=60)
+    framework_version = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    recommended_option = models.CharField(max_length=40)
+    supersedes = models.ManyToManyField(
+        "self", symmetrical=False, related_name="superseded_by", blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "number"], name="unique_decision_number"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["team", "chosen_option"]),
+            models.Index(fields=["team", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"ADR-{self.number:04d}"
+
+    @property
+    def against_advice(self) -> bool:
+        return self.chosen_option != self.recommended_option
+
+    @property
+    def editable(self) -> bool:
+        return self.status == Status.PROPOSED
+
+
+class Revision(models.Model):
+    """An immutable copy of a decision as one save left it."""
+
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", "Recorded"
+        EDITED = "edited", "Edited"
+        AMENDED = "amended", "Amended"
+        STATUS = "status", "Status changed"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["decision", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "version"], name="unique_revision_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.reference} v{self.version} ({self.get_kind_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Revisions are history: written once, never changed.
+        if self.pk is not None:
+            raise ValueError("A revision cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A revision cannot be deleted on its own.")

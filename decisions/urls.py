@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from decisions import views
+
+urlpatterns = [
+    path("interactions/<int:pk>/decide/", views.decision_record, name="decision_record"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
+    path("decisions/<int:pk>/amend/", views.decision_amend, name="decision_amend"),
+    path("decisions/<int:pk>/status/", views.decision_status, name="decision_status"),
+    path("decisions/<int:pk>/revisions/", views.decision_revisions, name="decision_revisions"),
+    path("t/<slug:slug>/decisions/", views.decision_log_page, name="decision_log"),
+]

@@ -1,0 +1,204 @@
+"""The decision lifecycle: recording, numbering, transitions, revisions, conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from decisions import services
+from decisions.models import TRANSITIONS, Decision, Revision, Status
+from tests.factories import SystemFactory, make_interaction, record_decision
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recording_freezes_the_answers_framework_and_full_result():
+    interaction = make_interaction(answers={"operation": "batch", "duration": "longer"})
+    decision = record_decision(interaction)
+    assert decision.reference == "ADR-0001"
+    assert decision.status == Status.PROPOSED
+    assert decision.answers == {"operation": "batch", "duration": "longer"}
+    assert (decision.framework_name, decision.framework_version) == ("default", 1)
+    assert decision.result["recommendation"] == "async" == decision.recommended_option
+    assert set(decision.result["scores"]) == {"sync", "async", "request_reply", "cqrs_lite"}
+    assert decision.system_name == interaction.system.name
+    # Later answers do not change the record.
+    interaction.assessment.answers = {"operation": "query"}
+    interaction.assessment.save()
+    decision.refresh_from_db()
+    assert decision.answers["operation"] == "batch"
+
+
+def test_recording_prefills_drivers_and_consequences_from_the_advice():
+    decision = record_decision(make_interaction(answers={"operation": "batch"}))
+    assert "What does the interaction do?" in decision.drivers
+    assert "**Batch (many items in bulk)**" in decision.drivers
+    assert decision.good_consequences.startswith("- The producer stays fast")
+    assert decision.title == (
+        "How Reserve stock caller calls Reserve stock receiver: Reserve stock"
+    )
+
+
+def test_numbers_are_per_team_and_consecutive():
+    system = SystemFactory()
+    first = record_decision(make_interaction(system=system, name="One"))
+    second = record_decision(make_interaction(system=system, name="Two"))
+    elsewhere = record_decision(make_interaction(name="Three"))
+    assert (first.number, second.number, elsewhere.number) == (1, 2, 1)
+
+
+def test_choosing_against_the_advice_needs_a_justification():
+    interaction = make_interaction(answers={"operation": "batch"})
+    with pytest.raises(ValidationError, match="say why"):
+        record_decision(interaction, chosen_option="sync", justification="  ")
+    decision = record_decision(
+        interaction, chosen_option="sync", justification="The batch is ten items."
+    )
+    assert decision.against_advice
+    # The record warns about what was chosen, not about what was recommended.
+    assert "sync_batch" in [w["code"] for w in decision.result["warnings"]]
+    assert decision.result["recommendation"] == "async"
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [(start, target) for start in Status.values for target in Status.values if start != target],
+)
+def test_the_transition_table(start, target):
+    decision = record_decision()
+    successor = record_decision(decision.interaction, supersedes=[decision])
+    Decision.objects.filter(pk=decision.pk).update(status=start)
+    decision.refresh_from_db()
+    allowed = target in TRANSITIONS[start]
+    if allowed:
+        services.decision_change_status(
+            decision=decision, user=decision.created_by, status=target,
+            base_version=decision.version,
+        )  # fmt: skip
+        decision.refresh_from_db()
+        assert decision.status == target
+    else:
+        with pytest.raises(ValidationError):
+            services.decision_change_status(
+                decision=decision, user=decision.created_by, status=target,
+                base_version=decision.version,
+            )  # fmt: skip
+        decision.refresh_from_db()
+        assert decision.status == start
+    assert successor.status == Status.PROPOSED
+
+
+def test_the_table_allows_only_sensible_moves():
+    assert TRANSITIONS[Status.PROPOSED] == (Status.ACCEPTED, Status.REJECTED)
+    assert TRANSITIONS[Status.DEPRECATED] == () and TRANSITIONS[Status.SUPERSEDED] == ()
+
+
+def test_superseded_cannot_be_chosen_by_hand():
+    decision = record_decision()
+    services.decision_change_status(
+        decision=decision, user=decision.created_by, status=Status.ACCEPTED, base_version=1
+    )
+    with pytest.raises(ValidationError, match="recording its successor"):
+        services.decision_change_status(
+            decision=decision, user=decision.created_by, status=Status.SUPERSEDED,
+            base_version=decision.version,
+        )  # fmt: skip
+
+
+def test_accepting_a_successor_supersedes_the_accepted_ones_it_replaces():
+    old = record_decision()
+    other = record_decision(old.interaction)
+    for decision in (old, other):
+        services.decision_change_status(
+            decision=decision, user=decision.created_by, status=Status.ACCEPTED, base_version=1
+        )
+    new = record_decision(old.interaction, supersedes=[old, other])
+    services.decision_change_status(
+        decision=new, user=new.created_by, status=Status.ACCEPTED, base_version=1
+    )
+    for decision in (old, other):
+        decision.refresh_from_db()
+        assert decision.status == Status.SUPERSEDED
+        assert list(decision.superseded_by.all()) == [new]
+        assert decision.revisions.last().note == f"Superseded by {new.reference}."
+    assert set(new.supersedes.all()) == {old, other}
+
+
+def test_accepting_sets_the_decision_date():
+    decision = record_decision()
+    services.decision_change_status(
+        decision=decision, user=decision.created_by, status=Status.ACCEPTED, base_version=1
+    )
+    decision.refresh_from_db()
+    assert decision.decided_on is not None
+
+
+class TestRevisions:
+    def test_every_save_is_a_revision_with_author_and_note(self):
+        decision = record_decision()
+        services.decision_update(
+            decision=decision, user=decision.created_by,
+            data={**_data(decision), "title": "Sharper title"},
+            deciders=[], base_version=1, note="Tightened the wording",
+        )  # fmt: skip
+        revisions = list(decision.revisions.order_by("version"))
+        assert [(r.version, r.kind) for r in revisions] == [(1, "recorded"), (2, "edited")]
+        assert revisions[0].data["title"] != "Sharper title"
+        assert revisions[1].data["title"] == "Sharper title"
+        assert revisions[1].note == "Tightened the wording"
+
+    def test_a_revision_cannot_be_changed_or_deleted(self):
+        revision = record_decision().revisions.get()
+        revision.note = "rewritten history"
+        with pytest.raises(ValueError, match="cannot be changed"):
+            revision.save()
+        with pytest.raises(ValueError, match="cannot be deleted"):
+            revision.delete()
+        assert Revision.objects.get(pk=revision.pk).note == ""
+
+    def test_an_accepted_decision_cannot_be_edited_only_amended(self):
+        decision = record_decision()
+        services.decision_change_status(
+            decision=decision, user=decision.created_by, status=Status.ACCEPTED, base_version=1
+        )
+        decision.refresh_from_db()
+        with pytest.raises(ValidationError, match="amend or supersede"):
+            services.decision_update(
+                decision=decision, user=decision.created_by, data=_data(decision),
+                deciders=[], base_version=decision.version,
+            )  # fmt: skip
+        with pytest.raises(ValidationError, match="needs a reason"):
+            services.decision_amend(
+                decision=decision, user=decision.created_by, data=_data(decision),
+                deciders=[], base_version=decision.version, reason=" ",
+            )  # fmt: skip
+        services.decision_amend(
+            decision=decision, user=decision.created_by,
+            data={**_data(decision), "confirmation": "Weekly p99 review"},
+            deciders=[], base_version=decision.version, reason="Added the check we agreed",
+        )  # fmt: skip
+        amendment = decision.revisions.order_by("version").last()
+        assert (amendment.kind, amendment.note) == ("amended", "Added the check we agreed")
+        assert amendment.data["confirmation"] == "Weekly p99 review"
+
+
+def test_saving_over_a_newer_version_is_a_conflict_and_loses_nothing():
+    decision = record_decision()
+    services.decision_update(
+        decision=decision, user=decision.created_by,
+        data={**_data(decision), "title": "Theirs"}, deciders=[], base_version=1,
+    )  # fmt: skip
+    stale = Decision.objects.get(pk=decision.pk)
+    stale.version = 1
+    with pytest.raises(services.DecisionConflict) as conflict:
+        services.decision_update(
+            decision=stale, user=decision.created_by,
+            data={**_data(decision), "title": "Mine"}, deciders=[], base_version=1,
+        )  # fmt: skip
+    assert conflict.value.current.title == "Theirs"
+    assert Decision.objects.get(pk=decision.pk).title == "Theirs"
+    assert decision.revisions.count() == 2
+
+
+def _data(decision: Decision) -> dict:
+    return {field: getattr(decision, field) for field in services.EDITABLE_FIELDS}
