@@ -173,6 +173,9 @@ LOGGING = {
         # a refused or missing page is the app working as intended.
         "django": {"handlers": [], "propagate": True},
         "django.request": {"level": "ERROR"},
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

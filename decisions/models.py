@@ -90,6 +90,7 @@ class Decision(models.Model):
             models.Index(fields=["team", "status"]),
             models.Index(fields=["team", "chosen_option"]),
             models.Index(fields=["team", "created_at"]),
+            models.Index(fields=["team", "updated_at"]),
         ]
 
     def __str__(self) -> str:

@@ -32,6 +32,16 @@ class LogFilters:
     sort: str = "newest"
 
 
+def decision_count(team: Team) -> int:
+    """How many decisions the team has: its numbering sequence knows without counting."""
+    from decisions.models import DecisionSequence
+
+    return (
+        DecisionSequence.objects.filter(team=team).values_list("last_number", flat=True).first()
+        or 0
+    )
+
+
 def decision_log(team: Team, filters: LogFilters) -> QuerySet[Decision]:
     decisions = team.decisions.all()
     if filters.status:
@@ -41,14 +51,19 @@ def decision_log(team: Team, filters: LogFilters) -> QuerySet[Decision]:
     if filters.system:
         decisions = decisions.filter(system_name=filters.system)
     if filters.decider:
-        decisions = decisions.filter(deciders=filters.decider)
+        # A subquery, not a join: the log never needs DISTINCT (slow on large logs).
+        decisions = decisions.filter(
+            pk__in=Decision.deciders.through.objects.filter(user_id=filters.decider).values(
+                "decision_id"
+            )
+        )
     if filters.since:
         decisions = decisions.filter(created_at__date__gte=filters.since)
     if filters.until:
         decisions = decisions.filter(created_at__date__lte=filters.until)
     if filters.query:
         decisions = _search(decisions, filters.query)
-    return decisions.order_by(*SORTS.get(filters.sort, SORTS["newest"])).distinct()
+    return decisions.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
 def _search(decisions: QuerySet[Decision], query: str) -> QuerySet[Decision]:
@@ -74,10 +89,19 @@ def _search(decisions: QuerySet[Decision], query: str) -> QuerySet[Decision]:
 
 
 def pattern_mix(team: Team) -> list[dict]:
-    """Per system: how many decisions chose each pattern (superseded and rejected ones
-    excluded, they no longer describe the system)."""
-    from django.db.models import Count
+    """Per system: how many decisions in force (not superseded or rejected) chose each
+    pattern. Cached until any of the team's decisions changes, so a long log does not make
+    every visit to it scan all of it."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
 
+    # Every write to a decision (recording included) moves its updated_at, which an index
+    # finds without reading the log.
+    changed = team.decisions.aggregate(last=Max("updated_at"))["last"]
+    key = f"pattern-mix:{team.pk}:{changed.isoformat() if changed else 'empty'}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     rows = (
         team.decisions.exclude(status__in=["superseded", "rejected"])
         .values("system_name", "chosen_option")
@@ -87,4 +111,6 @@ def pattern_mix(team: Team) -> list[dict]:
     systems: dict[str, dict[str, int]] = {}
     for row in rows:
         systems.setdefault(row["system_name"], {})[row["chosen_option"]] = row["count"]
-    return [{"system": name, "counts": counts} for name, counts in systems.items()]
+    mix = [{"system": name, "counts": counts} for name, counts in systems.items()]
+    cache.set(key, mix, timeout=24 * 3600)
+    return mix

@@ -11,5 +11,12 @@ urlpatterns = [
     path("decisions/<int:pk>/amend/", views.decision_amend, name="decision_amend"),
     path("decisions/<int:pk>/status/", views.decision_status, name="decision_status"),
     path("decisions/<int:pk>/revisions/", views.decision_revisions, name="decision_revisions"),
+    path(
+        "decisions/<int:pk>/export.md",
+        views.decision_export_markdown,
+        name="decision_export_markdown",
+    ),
+    path("decisions/<int:pk>/export.json", views.decision_export_json, name="decision_export_json"),
+    path("decisions/<int:pk>/export.pdf", views.decision_export_pdf, name="decision_export_pdf"),
     path("t/<slug:slug>/decisions/", views.decision_log_page, name="decision_log"),
 ]

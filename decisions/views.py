@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,16 +17,24 @@ from advisor.models import Interaction
 from advisor.selectors import draft_for_interaction
 from decisions import services
 from decisions.charts import pattern_mix_svg, score_chart_svg
+from decisions.exports import decision_json, decision_markdown
 from decisions.forms import AmendForm, DecisionForm, StatusForm
 from decisions.markdown import render_markdown
 from decisions.models import TRANSITIONS, Decision, Revision, Status
+from decisions.pdf import render_decision_pdf
 from decisions.presenters import (
     answer_rows,
     considered_options,
     pattern_name,
     revision_diff,
 )
-from decisions.selectors import SORTS, LogFilters, decision_log, pattern_mix
+from decisions.selectors import (
+    SORTS,
+    LogFilters,
+    decision_count,
+    decision_log,
+    pattern_mix,
+)
 
 MARKDOWN_FIELDS = (
     "context", "drivers", "justification", "good_consequences", "bad_consequences",
@@ -269,7 +277,10 @@ def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
     team = membership.team
     framework = get_framework()
     filters = _filters(request)
-    page = Paginator(decision_log(team, filters), 25).get_page(request.GET.get("page"))
+    paginator = Paginator(decision_log(team, filters), 25)
+    if filters == LogFilters(sort=filters.sort):  # unfiltered: no need to count the log
+        paginator.count = decision_count(team)
+    page = paginator.get_page(request.GET.get("page"))
     names = {pattern.key: pattern.name for pattern in framework.patterns}
     rows = [(decision, names.get(decision.chosen_option, decision.chosen_option))
             for decision in page]  # fmt: skip
@@ -281,8 +292,7 @@ def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
         request, "decisions/decision_log.html",
         {"team": team, "page": page, "filters": filters, "statuses": Status.choices,
          "patterns": [(p.key, p.name) for p in framework.patterns],
-         "systems": team.decisions.values_list("system_name", flat=True).distinct()
-         .order_by("system_name"),
+         "systems": team.systems.order_by("name").values_list("name", flat=True),
          "deciders": team.members.order_by("username"), "sorts": list(SORTS),
          "mix": mix, "rows": rows, "query_string": _without_page(request)},
     )  # fmt: skip
@@ -314,3 +324,39 @@ def _without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def _filename(decision: Decision, extension: str) -> str:
+    from django.utils.text import slugify
+
+    return f"{decision.reference}-{slugify(decision.title)[:60]}.{extension}"
+
+
+@require_GET
+@login_required
+def decision_export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _get_decision_for_user(request, pk, access.READ)
+    response = HttpResponse(
+        decision_markdown(decision), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(decision, "md")}"'
+    return response
+
+
+@require_GET
+@login_required
+def decision_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _get_decision_for_user(request, pk, access.READ)
+    response = JsonResponse(decision_json(decision), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{_filename(decision, "json")}"'
+    return response
+
+
+@require_GET
+@login_required
+def decision_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _get_decision_for_user(request, pk, access.READ)
+    pdf = render_decision_pdf(decision, _record_context(decision))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(decision, "pdf")}"'
+    return response

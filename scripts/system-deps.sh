@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make sure the system programs the test suite drives are present:
-# Chromium (browser tests) and the PostgreSQL server (the second database run).
+# Make sure the system programs the app and its test suite need are present:
+# Chromium (browser tests), the PostgreSQL server (the second database run), Pango and
+# fonts (WeasyPrint's PDFs) and poppler-utils (reading those PDFs back in tests).
 # As root, missing packages are installed with apt-get; otherwise the exact command is printed.
 set -eu
 
@@ -11,6 +12,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     missing+=(postgresql)
 fi
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -9,6 +9,13 @@ from advisor.models import Role
 from tests.factories import MembershipFactory, TeamFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="Checkout", slug="checkout")

@@ -1,0 +1,62 @@
+"""A decision as a PDF designed for reading and printing (WeasyPrint).
+
+The URL fetcher lets WeasyPrint read only the app's own static files and `data:` URIs.
+Anything else a page might refer to (a `file://` path, an `http://` address) is refused, so
+a PDF can never read the server's disk or call out to the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from decisions.models import Decision
+
+LOGGER = logging.getLogger(__name__)
+# Static files are addressed under this made-up origin; nothing is ever fetched from it.
+STATIC_ORIGIN = "https://crossroads.static/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves the app's static files and data: URIs; refuses everything else."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, allowed_protocols={"data", "https"}, **kwargs)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith(STATIC_ORIGIN):
+            path = url.removeprefix(STATIC_ORIGIN).split("?", 1)[0].split("#", 1)[0]
+            found = finders.find(path) if ".." not in path.split("/") else None
+            if found:
+                content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                with open(found, "rb") as handle:
+                    return URLFetcherResponse(
+                        url, body=handle.read(), headers={"Content-Type": content_type}
+                    )
+        self.refused.append(url)
+        LOGGER.warning("PDF rendering refused to fetch %s", url)
+        raise ValueError(f"Only the app's static files may be used in a PDF, not {url}")
+
+
+def render_html_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:
+    """WeasyPrint on HTML whose static files are under STATIC_ORIGIN."""
+    return HTML(
+        string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher or StaticOnlyFetcher()
+    ).write_pdf()
+
+
+def decision_pdf_html(context: dict) -> str:
+    return render_to_string("pdf/decision.html", {**context, "static_origin": STATIC_ORIGIN})
+
+
+def render_decision_pdf(decision: Decision, context: dict) -> bytes:
+    """`context` is the decision page's (see decisions.views._record_context)."""
+    return render_html_pdf(decision_pdf_html(context))
