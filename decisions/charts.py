@@ -12,15 +12,17 @@ from django.utils.safestring import SafeString
 PALETTE = ("#1f6feb", "#8250df", "#bf8700", "#1a7f37", "#cf222e", "#57606a")
 
 
-def score_chart_svg(options) -> SafeString:
-    """Horizontal bars 0-100, one per considered option, the chosen one marked."""
+def score_chart_svg(options, order: tuple[str, ...]) -> SafeString:
+    """Horizontal bars 0-100, one per considered option, the chosen one marked. Each pattern
+    keeps its colour (its place in `order`, the framework's pattern order) on every chart."""
     row, width, label_width = 26, 640, 330
     height = row * len(options) + 8
     bars = []
     for index, option in enumerate(options):
         y = 4 + index * row
         length = (width - label_width - 50) * option.score / 100
-        fill = PALETTE[index % len(PALETTE)] if option.viable else "#8c959f"
+        place = order.index(option.key) if option.key in order else len(PALETTE) - 1
+        fill = PALETTE[place % len(PALETTE)] if option.viable else "#8c959f"
         mark = " (chosen)" if option.chosen else ""
         ruled = " (ruled out)" if not option.viable else ""
         bars.append((y + 15, option.name + mark + ruled, label_width, y + 4, f"{length:.1f}",

@@ -116,7 +116,9 @@ def _record_context(decision: Decision) -> dict:
         "chosen_name": pattern_name(framework, decision.chosen_option),
         "recommended_name": pattern_name(framework, decision.recommended_option),
         "answers": answer_rows(framework, decision.answers),
-        "score_chart": score_chart_svg(considered_options(framework, decision)),
+        "score_chart": score_chart_svg(
+            considered_options(framework, decision), framework.pattern_keys
+        ),
         "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
         "warnings": decision.result.get("warnings", []),
         "mitigations": decision.result.get("mitigations", []),
