@@ -6,12 +6,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from decisions.models import Decision, Status
+from decisions.services import AGAINST_ADVICE
 
 MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."
 
 
 class DecisionForm(forms.Form):
+    # The decision version an edit starts from, or the questionnaire revision a new record
+    # is based on: a save over anything newer is a conflict, never an overwrite.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    assessment_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     title = forms.CharField(max_length=200)
     chosen_option = forms.ChoiceField(label="Chosen option", widget=forms.RadioSelect)
     justification = forms.CharField(
@@ -55,30 +59,33 @@ class DecisionForm(forms.Form):
     )  # fmt: skip
     supersedes = forms.ModelMultipleChoiceField(
         queryset=Decision.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Earlier decisions this one replaces. They become superseded when this one "
+        help_text="Accepted decisions this one replaces. They become superseded when this one "
         "is accepted.",
     )  # fmt: skip
 
-    def __init__(self, *args, team, options, recommended, with_supersedes=True, **kwargs):
+    def __init__(self, *args, team, options, recommended, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.recommended = recommended
         self.fields["chosen_option"].choices = options
         self.fields["deciders"].queryset = team.members.order_by("username")
-        if with_supersedes:
-            self.fields["supersedes"].queryset = team.decisions.filter(
-                status__in=[Status.PROPOSED, Status.ACCEPTED]
-            ).order_by("-number")
+        if editing:
+            self.fields["version"].required = True
+            del self.fields["supersedes"], self.fields["assessment_revision"]
         else:
-            del self.fields["supersedes"]
+            self.fields["assessment_revision"].required = True
+            del self.fields["version"]
+            self.fields["supersedes"].queryset = team.decisions.filter(
+                status=Status.ACCEPTED
+            ).order_by("-number")
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
 
     def clean(self) -> dict:
         cleaned = super().clean()
         chosen = cleaned.get("chosen_option")
         if chosen and chosen != self.recommended and not cleaned.get("justification", "").strip():
-            self.add_error(
-                "justification",
-                "You chose against the advisor's recommendation: say why, for the record.",
-            )
+            self.add_error("justification", AGAINST_ADVICE)
         return cleaned
 
 

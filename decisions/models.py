@@ -21,10 +21,11 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-# Which status may follow which. Superseded is reached by accepting a successor.
+# Which status a person may move a decision to. Superseded is not among them: a decision
+# becomes superseded only when a successor that names it is accepted.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.PROPOSED: (Status.ACCEPTED, Status.REJECTED),
-    Status.ACCEPTED: (Status.DEPRECATED, Status.SUPERSEDED),
+    Status.ACCEPTED: (Status.DEPRECATED,),
     Status.REJECTED: (Status.PROPOSED,),
     Status.DEPRECATED: (),
     Status.SUPERSEDED: (),
@@ -32,10 +33,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 class DecisionSequence(models.Model):
-    """The last decision number a team allocated; locked while the next one is taken."""
+    """Per team: the last decision number allocated (locked while the next one is taken),
+    and a counter of changes to the team's decisions, bumped in the same transaction as each
+    change, which keys caches of summaries over the whole log."""
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="decision_sequence")
     last_number = models.PositiveIntegerField(default=0)
+    changes = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.team}: last decision ADR-{self.last_number:04d}"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import posixpath
 
-from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.finders import FileSystemFinder
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -33,8 +35,7 @@ class StaticOnlyFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if url.startswith(STATIC_ORIGIN):
-            path = url.removeprefix(STATIC_ORIGIN).split("?", 1)[0].split("#", 1)[0]
-            found = finders.find(path) if ".." not in path.split("/") else None
+            found = _project_static_file(url.removeprefix(STATIC_ORIGIN))
             if found:
                 content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
                 with open(found, "rb") as handle:
@@ -44,6 +45,18 @@ class StaticOnlyFetcher(URLFetcher):
         self.refused.append(url)
         LOGGER.warning("PDF rendering refused to fetch %s", url)
         raise ValueError(f"Only the app's static files may be used in a PDF, not {url}")
+
+
+def _project_static_file(path: str) -> str | None:
+    """The project's own static file at `path` (not any app's), or None; no escaping it."""
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    normal = posixpath.normpath(path)
+    if path.startswith("/") or normal.startswith("..") or normal != path:
+        return None
+    try:
+        return FileSystemFinder().find(normal) or None
+    except SuspiciousFileOperation:
+        return None
 
 
 def render_html_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from advisor.models import Team
-from decisions.models import Decision
+from decisions.models import Decision, DecisionSequence, Status
 
 SORTS = {
     "newest": ("-number",),
@@ -30,16 +32,6 @@ class LogFilters:
     since: date | None = None
     until: date | None = None
     sort: str = "newest"
-
-
-def decision_count(team: Team) -> int:
-    """How many decisions the team has: its numbering sequence knows without counting."""
-    from decisions.models import DecisionSequence
-
-    return (
-        DecisionSequence.objects.filter(team=team).values_list("last_number", flat=True).first()
-        or 0
-    )
 
 
 def decision_log(team: Team, filters: LogFilters) -> QuerySet[Decision]:
@@ -70,8 +62,6 @@ def _search(decisions: QuerySet[Decision], query: str) -> QuerySet[Decision]:
     """Full-text search over title, context and consequences: PostgreSQL's own search
     (stemmed, so "caches" finds "caching") there, word-by-word matching elsewhere."""
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
         vector = SearchVector(
             "title", "context", "good_consequences", "bad_consequences", config="english"
         )
@@ -89,21 +79,18 @@ def _search(decisions: QuerySet[Decision], query: str) -> QuerySet[Decision]:
 
 
 def pattern_mix(team: Team) -> list[dict]:
-    """Per system: how many decisions in force (not superseded or rejected) chose each
-    pattern. Cached until any of the team's decisions changes, so a long log does not make
-    every visit to it scan all of it."""
-    from django.core.cache import cache
-    from django.db.models import Count, Max
+    """Per system: how many decisions in force (proposed or accepted) chose each pattern.
 
-    # Every write to a decision (recording included) moves its updated_at, which an index
-    # finds without reading the log.
-    changed = team.decisions.aggregate(last=Max("updated_at"))["last"]
-    key = f"pattern-mix:{team.pk}:{changed.isoformat() if changed else 'empty'}"
+    Cached under the team's change counter, which every write to its decisions bumps in the
+    same transaction: a long log is not re-read on every visit, and never served stale.
+    """
+    changes = DecisionSequence.objects.filter(team=team).values_list("changes", flat=True).first()
+    key = f"pattern-mix:{team.pk}:{changes}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     rows = (
-        team.decisions.exclude(status__in=["superseded", "rejected"])
+        team.decisions.filter(status__in=[Status.PROPOSED, Status.ACCEPTED])
         .values("system_name", "chosen_option")
         .annotate(count=Count("id"))
         .order_by("system_name", "chosen_option")

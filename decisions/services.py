@@ -8,7 +8,6 @@ instead of overwriting it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +27,9 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+AGAINST_ADVICE = "You chose against the advisor's recommendation: say why, for the record."
+
+
 class DecisionConflict(Exception):
     """Someone saved the decision after the editor loaded it."""
 
@@ -36,30 +38,35 @@ class DecisionConflict(Exception):
         super().__init__(f"{current.reference} was saved by someone else in the meantime.")
 
 
-def decision_number_allocate(*, team: Team) -> int:
-    """The team's next decision number. Call inside a transaction: the sequence row stays
-    locked until it ends, so two people recording at once never get the same number."""
+def _sequence(team: Team) -> DecisionSequence:
+    """The team's sequence row, locked until the surrounding transaction ends."""
     try:
         with transaction.atomic():
             DecisionSequence.objects.get_or_create(team=team)
     except IntegrityError:  # created by a concurrent first decision: it exists now
         pass
-    sequence = DecisionSequence.objects.select_for_update().get(team=team)
+    return DecisionSequence.objects.select_for_update().get(team=team)
+
+
+def decision_number_allocate(*, team: Team) -> int:
+    """The team's next decision number. Call inside a transaction: the sequence row stays
+    locked until it ends, so two people recording at once never get the same number."""
+    sequence = _sequence(team)
     sequence.last_number = F("last_number") + 1
-    sequence.save(update_fields=["last_number"])
+    sequence.changes = F("changes") + 1
+    sequence.save(update_fields=["last_number", "changes"])
     sequence.refresh_from_db(fields=["last_number"])
     return sequence.last_number
 
 
-def preview_result(draft: Assessment) -> dict[str, Any]:
-    """The result the decision would freeze if recorded now (the draft, re-scored)."""
-    framework = get_framework(draft.framework_name)
-    return evaluate(framework, parse_answers(framework, draft.answers)).as_dict()
+def _note_change(team_id: int) -> None:
+    """Mark the team's log as changed, in the transaction that changes it."""
+    DecisionSequence.objects.filter(team_id=team_id).update(changes=F("changes") + 1)
 
 
 def decision_defaults(*, interaction: Interaction, draft: Assessment) -> dict[str, Any]:
     """What a new decision starts with: the advice, its strongest reasons, the pattern's
-    consequences. Everything here is editable before recording."""
+    consequences, and the draft revision they come from. Everything is editable."""
     framework = get_framework(draft.framework_name)
     result = evaluate(framework, parse_answers(framework, draft.answers), with_sensitivity=False)
     pattern = framework.pattern(result.recommendation)
@@ -80,6 +87,8 @@ def decision_defaults(*, interaction: Interaction, draft: Assessment) -> dict[st
     if interaction.description:
         context += f" {interaction.description}"
     return {
+        "assessment_revision": draft.revision,
+        "preview": result.as_dict(),
         "title": f"How {interaction.source.name} calls {interaction.target.name}: "
         f"{interaction.name}",
         "context": context,
@@ -94,14 +103,13 @@ def _editable(data: Mapping[str, Any]) -> dict[str, Any]:
     """The editable fields from form data: text fields default to "", the date to None."""
     values = {field: data.get(field) or "" for field in EDITABLE_FIELDS}
     values["decided_on"] = data.get("decided_on") or None
+    values["title"] = " ".join(str(values["title"]).split())  # one line, whatever was sent
     return values
 
 
 def _check_justification(data: Mapping[str, Any], recommended: str) -> None:
     if data["chosen_option"] != recommended and not str(data.get("justification", "")).strip():
-        raise ValidationError(
-            {"justification": "You chose against the advisor's recommendation: say why."}
-        )
+        raise ValidationError({"justification": AGAINST_ADVICE})
 
 
 def _snapshot(decision: Decision) -> dict[str, Any]:
@@ -136,8 +144,18 @@ def decision_record(
     deciders: Iterable = (),
     supersedes: Iterable[Decision] = (),
 ) -> Decision:
-    """Record a decision from the interaction's current answers, frozen as they are now."""
-    draft = Assessment.objects.get(interaction=interaction)
+    """Record a decision from the interaction's current answers, frozen as they are now.
+
+    `data["assessment_revision"]`, when given, is the draft revision the person saw; if the
+    answers changed since, nothing is recorded (they would freeze advice nobody read).
+    """
+    draft = Assessment.objects.select_for_update().get(interaction=interaction)
+    seen = data.get("assessment_revision")
+    if seen is not None and seen != draft.revision:
+        raise ValidationError(
+            "The answers changed since this form was opened (someone saved the "
+            "questionnaire). Check the new recommendation below, then record."
+        )
     framework = get_framework(draft.framework_name)
     if data["chosen_option"] not in framework.pattern_keys:
         raise ValidationError({"chosen_option": "Choose one of the framework's patterns."})
@@ -150,6 +168,8 @@ def decision_record(
     supersedes = list(supersedes)
     if any(old.team_id != team.pk for old in supersedes):
         raise ValidationError({"supersedes": "Only decisions of the same team can be superseded."})
+    if any(old.status != Status.ACCEPTED for old in supersedes):
+        raise ValidationError({"supersedes": "Only accepted decisions can be superseded."})
     decision = Decision.objects.create(
         team=team,
         number=decision_number_allocate(team=team),
@@ -178,6 +198,9 @@ def _with_result_for(decision: Decision, changes: dict[str, Any]) -> dict[str, A
     framework = get_framework(decision.framework_name)
     if changes["chosen_option"] not in framework.pattern_keys:
         raise ValidationError({"chosen_option": "Choose one of the framework's patterns."})
+    if framework.version != decision.framework_version:
+        # The rules have moved on since the record was made: keep its own warnings.
+        return changes
     result = evaluate(
         framework, parse_answers(framework, decision.answers), pattern=changes["chosen_option"]
     ).as_dict()
@@ -212,6 +235,7 @@ def decision_update(
     )
     decision.deciders.set(deciders)
     _write_revision(decision, kind=Revision.Kind.EDITED, author=user, note=note)
+    _note_change(decision.team_id)
     return decision
 
 
@@ -231,6 +255,7 @@ def decision_amend(
     )
     decision.deciders.set(deciders)
     _write_revision(decision, kind=Revision.Kind.AMENDED, author=user, note=reason.strip())
+    _note_change(decision.team_id)
     return decision
 
 
@@ -241,16 +266,18 @@ def decision_change_status(
     """Move a decision along its lifecycle. Accepting one supersedes the accepted decisions
     it replaces."""
     if status not in TRANSITIONS[decision.status]:
-        allowed = ", ".join(Status(s).label.lower() for s in TRANSITIONS[decision.status])
+        allowed = " or ".join(Status(s).label.lower() for s in TRANSITIONS[decision.status])
+        superseded = (
+            " (it becomes superseded when a successor that names it is accepted)"
+            if decision.status == Status.ACCEPTED else ""
+        )  # fmt: skip
         raise ValidationError(
             f"{decision.reference} is {decision.get_status_display().lower()}; it can become "
-            f"{allowed or 'nothing else'}."
+            f"{allowed or 'nothing else'}{superseded}."
         )
-    if status == Status.SUPERSEDED and not decision.superseded_by.exists():
-        raise ValidationError("A decision is superseded by recording its successor.")
     changes: dict[str, Any] = {"status": status}
     if status == Status.ACCEPTED and decision.decided_on is None:
-        changes["decided_on"] = date.today()
+        changes["decided_on"] = timezone.localdate()
     _save_over(decision, base_version=base_version, changes=changes)
     _write_revision(decision, kind=Revision.Kind.STATUS, author=user, note=note)
     if status == Status.ACCEPTED:
@@ -260,4 +287,5 @@ def decision_change_status(
                 old, kind=Revision.Kind.STATUS, author=user,
                 note=f"Superseded by {decision.reference}.",
             )  # fmt: skip
+    _note_change(decision.team_id)
     return decision

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,14 +30,9 @@ from decisions.presenters import (
     pattern_name,
     revision_diff,
 )
-from decisions.selectors import (
-    SORTS,
-    LogFilters,
-    decision_count,
-    decision_log,
-    pattern_mix,
-)
+from decisions.selectors import SORTS, LogFilters, decision_log, pattern_mix
 
+_DIGITS = re.compile(r"[0-9]{1,9}")
 MARKDOWN_FIELDS = (
     "context", "drivers", "justification", "good_consequences", "bad_consequences",
     "confirmation", "links",
@@ -65,6 +62,11 @@ def _option_choices(framework, result: dict) -> list[tuple[str, str]]:
     return labels
 
 
+def _small_int(value: str | None) -> int | None:
+    """A positive id or number from a query string, or None for anything else."""
+    return int(value) if value and _DIGITS.fullmatch(value) else None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
@@ -74,11 +76,12 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_interaction(interaction)
     framework = get_framework(draft.framework_name)
     defaults = services.decision_defaults(interaction=interaction, draft=draft)
-    preview = services.preview_result(draft)
+    preview = defaults.pop("preview")
     form_kwargs = {
         "team": team, "options": _option_choices(framework, preview),
         "recommended": preview["recommendation"],
     }  # fmt: skip
+    status = 200
     if request.method == "POST":
         form = DecisionForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -90,35 +93,39 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
             except ValidationError as error:
                 form.add_error(None, error)
+                if not hasattr(error, "error_dict"):  # the answers changed under the form
+                    form.data = form.data.copy()
+                    form.data["assessment_revision"] = draft.revision
+                    status = 409
             else:
                 messages.success(request, f"Recorded {decision.reference} as proposed.")
                 return redirect("decision_detail", pk=decision.pk)
+        status = status if status != 200 else 422
     else:
         initial = {**defaults, "deciders": [request.user.pk]}
-        superseded = request.GET.get("supersedes", "")
-        if superseded.isdigit():
-            initial["supersedes"] = [int(superseded)]
+        superseded = _small_int(request.GET.get("supersedes"))
+        if superseded is not None:
+            initial["supersedes"] = [superseded]
         form = DecisionForm(initial=initial, **form_kwargs)
     return render(
         request, "decisions/decision_form.html",
         {"form": form, "team": team, "interaction": interaction, "mode": "record",
          "recommendation": pattern_name(framework, preview["recommendation"])},
-        status=422 if form.errors else 200,
+        status=status,
     )  # fmt: skip
 
 
 def _record_context(decision: Decision) -> dict:
     framework = get_framework(decision.framework_name)
+    options = considered_options(framework, decision)
     return {
         "decision": decision,
         "team": decision.team,
-        "options": considered_options(framework, decision),
+        "options": options,
         "chosen_name": pattern_name(framework, decision.chosen_option),
         "recommended_name": pattern_name(framework, decision.recommended_option),
         "answers": answer_rows(framework, decision.answers),
-        "score_chart": score_chart_svg(
-            considered_options(framework, decision), framework.pattern_keys
-        ),
+        "score_chart": score_chart_svg(options, framework.pattern_keys),
         "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
         "warnings": decision.result.get("warnings", []),
         "mitigations": decision.result.get("mitigations", []),
@@ -137,8 +144,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _record_context(decision)
     context.update(
         can_write=can_write,
-        next_statuses=[Status(s) for s in TRANSITIONS[decision.status]
-                       if s != Status.SUPERSEDED] if can_write else [],
+        next_statuses=[Status(s) for s in TRANSITIONS[decision.status]] if can_write else [],
         revision_count=decision.revisions.count(),
     )  # fmt: skip
     return render(request, "decisions/decision_detail.html", context)
@@ -149,14 +155,14 @@ def _edit(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpRespo
     form_class = AmendForm if amend else DecisionForm
     form_kwargs = {
         "team": decision.team, "options": _option_choices(framework, decision.result),
-        "recommended": decision.recommended_option, "with_supersedes": False,
+        "recommended": decision.recommended_option, "editing": True,
     }  # fmt: skip
     theirs = None
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
             data = form.cleaned_data
-            base = data.get("version") or decision.version
+            base = data["version"]
             try:
                 if amend:
                     services.decision_amend(
@@ -197,25 +203,61 @@ def _edit(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpRespo
 @login_required
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_decision_for_user(request, pk, access.WRITE)
+    if decision.editable:
+        return _edit(request, decision, amend=False)
+    if request.method == "POST":  # it changed status while being edited: keep the text
+        return _status_moved_on(request, decision, amend=False)
     if decision.status == Status.ACCEPTED:
         return redirect("decision_amend", pk=pk)
-    if not decision.editable:
-        messages.error(
-            request,
-            f"{decision.reference} is {decision.get_status_display().lower()} and can no "
-            f"longer be edited; record a new decision instead.",
-        )
-        return redirect("decision_detail", pk=pk)
-    return _edit(request, decision, amend=False)
+    messages.error(request, _no_longer_editable(decision))
+    return redirect("decision_detail", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_decision_for_user(request, pk, access.WRITE)
-    if decision.status != Status.ACCEPTED:
-        return redirect("decision_edit", pk=pk)
-    return _edit(request, decision, amend=True)
+    if decision.status == Status.ACCEPTED:
+        return _edit(request, decision, amend=True)
+    if request.method == "POST":
+        return _status_moved_on(request, decision, amend=True)
+    return redirect("decision_edit", pk=pk)
+
+
+def _no_longer_editable(decision: Decision) -> str:
+    return (
+        f"{decision.reference} is {decision.get_status_display().lower()} and can no longer "
+        f"be edited; record a new decision instead."
+    )
+
+
+def _status_moved_on(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpResponse:
+    """The form was posted for a status the decision no longer has. Nothing is saved; the
+    posted text comes back in the right form (amend for accepted decisions) to act on."""
+    framework = get_framework(decision.framework_name)
+    accepted = decision.status == Status.ACCEPTED
+    form_class = AmendForm if accepted else DecisionForm
+    form = form_class(
+        request.POST, team=decision.team, options=_option_choices(framework, decision.result),
+        recommended=decision.recommended_option, editing=True,
+    )  # fmt: skip
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(
+        None,
+        f"{decision.reference} became accepted while you were editing: nothing was saved. "
+        f"Your text is below; amend it with a reason to keep it."
+        if accepted else _no_longer_editable(decision) + " Nothing was saved; your text is below.",
+    )  # fmt: skip
+    form.data = form.data.copy()
+    form.data["version"] = decision.version
+    return render(
+        request, "decisions/decision_form.html",
+        {"form": form, "team": decision.team, "decision": decision,
+         "mode": "amend" if accepted else "edit", "read_only": not accepted,
+         "recommendation": pattern_name(framework, decision.recommended_option)},
+        status=409,
+    )  # fmt: skip
 
 
 @require_POST
@@ -252,9 +294,8 @@ def decision_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     revisions = list(decision.revisions.select_related("author").order_by("-version"))
     framework = get_framework(decision.framework_name)
     versions = {revision.version: revision for revision in revisions}
-    newest = revisions[0].version
-    to_version = _version(request.GET.get("to"), versions, newest)
-    from_version = _version(request.GET.get("from"), versions, max(1, to_version - 1))
+    to_version = _version(request.GET, "to", versions, revisions[0].version)
+    from_version = _version(request.GET, "from", versions, max(1, to_version - 1))
     diff = revision_diff(framework, versions[from_version].data, versions[to_version].data)
     return render(
         request, "decisions/decision_revisions.html",
@@ -263,12 +304,13 @@ def decision_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
-def _version(value: str | None, versions: dict[int, Revision], default: int) -> int:
-    if value is None:
+def _version(params, name: str, versions: dict[int, Revision], default: int) -> int:
+    if name not in params:
         return default
-    if not value.isdigit() or int(value) not in versions:
+    version = _small_int(params[name])
+    if version not in versions:
         raise Http404("No such revision.")
-    return int(value)
+    return version
 
 
 @never_cache
@@ -279,10 +321,7 @@ def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
     team = membership.team
     framework = get_framework()
     filters = _filters(request)
-    paginator = Paginator(decision_log(team, filters), 25)
-    if filters == LogFilters(sort=filters.sort):  # unfiltered: no need to count the log
-        paginator.count = decision_count(team)
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(decision_log(team, filters), 25).get_page(_small_int(request.GET.get("page")))
     names = {pattern.key: pattern.name for pattern in framework.patterns}
     rows = [(decision, names.get(decision.chosen_option, decision.chosen_option))
             for decision in page]  # fmt: skip
@@ -309,13 +348,12 @@ def _filters(request: HttpRequest) -> LogFilters:
         except ValueError:
             return None
 
-    decider = request.GET.get("decider", "")
     return LogFilters(
         query=request.GET.get("q", "").strip()[:200],
         status=request.GET.get("status", "") if request.GET.get("status") in Status.values else "",
         pattern=request.GET.get("pattern", "")[:40],
         system=request.GET.get("system", "")[:120],
-        decider=int(decider) if decider.isdigit() and len(decider) < 10 else None,
+        decider=_small_int(request.GET.get("decider")),
         since=date_param("since"),
         until=date_param("until"),
         sort=request.GET.get("sort", "newest") if request.GET.get("sort") in SORTS else "newest",
@@ -334,6 +372,7 @@ def _filename(decision: Decision, extension: str) -> str:
     return f"{decision.reference}-{slugify(decision.title)[:60]}.{extension}"
 
 
+@never_cache
 @require_GET
 @login_required
 def decision_export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
@@ -345,6 +384,7 @@ def decision_export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@never_cache
 @require_GET
 @login_required
 def decision_export_json(request: HttpRequest, pk: int) -> HttpResponse:
@@ -354,6 +394,7 @@ def decision_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@never_cache
 @require_GET
 @login_required
 def decision_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -77,6 +77,7 @@ class TestPdf:
             f'<link rel="stylesheet" href="{STATIC_ORIGIN}css/pdf.css">'
             f'<img src="file://{secret}"><img src="http://127.0.0.1:9/tracker.png">'
             f'<img src="https://example.com/x.png"><img src="{STATIC_ORIGIN}../settings.py">'
+            f'<img src="{STATIC_ORIGIN}/etc/passwd"><img src="{STATIC_ORIGIN}bootstrap/css/x.css">'
             '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
             "<p>Body</p>"
         )
@@ -86,6 +87,8 @@ class TestPdf:
         assert "http://127.0.0.1:9/tracker.png" in fetcher.refused
         assert "https://example.com/x.png" in fetcher.refused
         assert any(url.endswith("settings.py") for url in fetcher.refused)
+        assert f"{STATIC_ORIGIN}/etc/passwd" in fetcher.refused
+        assert f"{STATIC_ORIGIN}bootstrap/css/x.css" in fetcher.refused  # apps' files too
         assert not any("pdf.css" in url for url in fetcher.refused)
 
     def test_user_markdown_cannot_smuggle_a_file_reference_into_the_pdf(

@@ -29,6 +29,18 @@ def test_recording_freezes_the_answers_framework_and_full_result():
     assert decision.answers["operation"] == "batch"
 
 
+def test_recording_refuses_answers_that_changed_since_the_form_was_opened():
+    interaction = make_interaction(answers={"operation": "batch"})
+    with pytest.raises(ValidationError, match="answers changed since this form was opened"):
+        record_decision(interaction, assessment_revision=0)  # the draft is at revision 1
+    assert not Decision.objects.exists()
+
+
+def test_a_title_is_kept_on_one_line():
+    decision = record_decision(title="Line one\r\n---\r\nstatus: accepted")
+    assert decision.title == "Line one --- status: accepted"
+
+
 def test_recording_prefills_drivers_and_consequences_from_the_advice():
     decision = record_decision(make_interaction(answers={"operation": "batch"}))
     assert "What does the interaction do?" in decision.drivers
@@ -60,23 +72,31 @@ def test_choosing_against_the_advice_needs_a_justification():
     assert decision.result["recommendation"] == "async"
 
 
+def _accept(decision):
+    services.decision_change_status(
+        decision=decision, user=decision.created_by, status=Status.ACCEPTED,
+        base_version=decision.version,
+    )  # fmt: skip
+    decision.refresh_from_db()
+    return decision
+
+
 @pytest.mark.parametrize(
     ("start", "target"),
     [(start, target) for start in Status.values for target in Status.values if start != target],
 )
 def test_the_transition_table(start, target):
     decision = record_decision()
-    successor = record_decision(decision.interaction, supersedes=[decision])
     Decision.objects.filter(pk=decision.pk).update(status=start)
     decision.refresh_from_db()
-    allowed = target in TRANSITIONS[start]
-    if allowed:
+    if target in TRANSITIONS[start]:
         services.decision_change_status(
             decision=decision, user=decision.created_by, status=target,
             base_version=decision.version,
         )  # fmt: skip
         decision.refresh_from_db()
         assert decision.status == target
+        assert decision.revisions.order_by("version").last().data["status"] == target
     else:
         with pytest.raises(ValidationError):
             services.decision_change_status(
@@ -85,33 +105,54 @@ def test_the_transition_table(start, target):
             )  # fmt: skip
         decision.refresh_from_db()
         assert decision.status == start
-    assert successor.status == Status.PROPOSED
+        assert decision.revisions.count() == 1
 
 
-def test_the_table_allows_only_sensible_moves():
-    assert TRANSITIONS[Status.PROPOSED] == (Status.ACCEPTED, Status.REJECTED)
-    assert TRANSITIONS[Status.DEPRECATED] == () and TRANSITIONS[Status.SUPERSEDED] == ()
+@pytest.mark.parametrize(
+    ("start", "allowed"),
+    [("proposed", {"accepted", "rejected"}), ("accepted", {"deprecated"}),
+     ("rejected", {"proposed"}), ("deprecated", set()), ("superseded", set())],
+)  # fmt: skip
+def test_only_the_sensible_moves_are_open_to_people(start, allowed):
+    assert set(TRANSITIONS[start]) == allowed
 
 
-def test_superseded_cannot_be_chosen_by_hand():
-    decision = record_decision()
-    services.decision_change_status(
-        decision=decision, user=decision.created_by, status=Status.ACCEPTED, base_version=1
-    )
-    with pytest.raises(ValidationError, match="recording its successor"):
+def test_superseded_is_reached_only_by_accepting_a_successor():
+    decision = _accept(record_decision())
+    with pytest.raises(ValidationError, match="successor that names it is accepted"):
         services.decision_change_status(
             decision=decision, user=decision.created_by, status=Status.SUPERSEDED,
             base_version=decision.version,
         )  # fmt: skip
 
 
+def test_only_accepted_decisions_can_be_superseded():
+    proposed = record_decision()
+    with pytest.raises(ValidationError, match="Only accepted decisions"):
+        record_decision(proposed.interaction, supersedes=[proposed])
+
+
+def test_a_decision_of_another_team_cannot_be_superseded():
+    foreign = _accept(record_decision())
+    with pytest.raises(ValidationError, match="same team"):
+        record_decision(supersedes=[foreign])
+
+
+def test_a_proposed_successor_leaves_its_predecessor_in_force_until_accepted():
+    old = _accept(record_decision())
+    new = record_decision(old.interaction, supersedes=[old])
+    old.refresh_from_db()
+    assert old.status == Status.ACCEPTED
+    services.decision_change_status(
+        decision=new, user=new.created_by, status=Status.REJECTED, base_version=1
+    )
+    old.refresh_from_db()
+    assert old.status == Status.ACCEPTED
+
+
 def test_accepting_a_successor_supersedes_the_accepted_ones_it_replaces():
-    old = record_decision()
-    other = record_decision(old.interaction)
-    for decision in (old, other):
-        services.decision_change_status(
-            decision=decision, user=decision.created_by, status=Status.ACCEPTED, base_version=1
-        )
+    old = _accept(record_decision())
+    other = _accept(record_decision(old.interaction))
     new = record_decision(old.interaction, supersedes=[old, other])
     services.decision_change_status(
         decision=new, user=new.created_by, status=Status.ACCEPTED, base_version=1

@@ -30,12 +30,6 @@ def decision(interaction, owner):
     return record_decision(interaction, user=owner, context="Nightly **repricing**.")
 
 
-def form_data(decision_or_defaults: dict, **changes) -> dict:
-    data = {key: value for key, value in decision_or_defaults.items() if value is not None}
-    data.update(changes)
-    return data
-
-
 def _post_data(decision: Decision, **changes) -> dict:
     data = {field: getattr(decision, field) or "" for field in services.EDITABLE_FIELDS}
     data["version"] = decision.version
@@ -55,8 +49,10 @@ class TestRecord:
     def test_posting_records_a_proposed_decision(self, client, editor, interaction):
         client.force_login(editor)
         url = reverse("decision_record", args=[interaction.pk])
-        response = client.post(url, {"title": "Queue the repricing", "chosen_option": "async",
-                                     "deciders": [editor.pk]})  # fmt: skip
+        response = client.post(
+            url, {"title": "Queue the repricing", "chosen_option": "async",
+                  "deciders": [editor.pk], "assessment_revision": 1},
+        )  # fmt: skip
         decision = Decision.objects.get()
         assert response.url == reverse("decision_detail", args=[decision.pk])
         assert (decision.number, decision.status, decision.title) == (
@@ -72,10 +68,23 @@ class TestRecord:
         client.force_login(editor)
         response = client.post(
             reverse("decision_record", args=[interaction.pk]),
-            {"title": "Call it directly", "chosen_option": "sync"},
+            {"title": "Call it directly", "chosen_option": "sync", "assessment_revision": 1},
         )
         assert response.status_code == 422
         assert "You chose against the advisor&#x27;s recommendation" in response.text
+        assert not Decision.objects.exists()
+
+    def test_answers_changed_since_the_form_opened_are_not_recorded(
+        self, client, editor, interaction
+    ):
+        client.force_login(editor)
+        response = client.post(
+            reverse("decision_record", args=[interaction.pk]),
+            {"title": "Stale", "chosen_option": "async", "assessment_revision": 0},
+        )
+        assert response.status_code == 409
+        assert "The answers changed since this form was opened" in response.text
+        assert 'name="assessment_revision" value="1"' in response.text
         assert not Decision.objects.exists()
 
     def test_a_viewer_gets_403(self, client, viewer, interaction):
@@ -164,6 +173,57 @@ class TestEditAmendStatus:
         assert 'name="version" value="2"' in response.text  # saving again replaces theirs
         decision.refresh_from_db()
         assert decision.title == "Theirs"
+        again = client.post(
+            reverse("decision_edit", args=[decision.pk]),
+            _post_data(decision, title="Mine", version=2),
+        )
+        assert again.status_code == 302
+        decision.refresh_from_db()
+        assert decision.title == "Mine"
+        assert [r.data["title"] for r in decision.revisions.order_by("version")][1:] == [
+            "Theirs", "Mine"
+        ]  # fmt: skip
+
+    def test_an_edit_without_its_version_is_refused_not_applied(self, client, editor, decision):
+        client.force_login(editor)
+        data = _post_data(decision, title="Blind overwrite")
+        del data["version"]
+        response = client.post(reverse("decision_edit", args=[decision.pk]), data)
+        assert response.status_code == 422
+        decision.refresh_from_db()
+        assert decision.title != "Blind overwrite"
+
+    def test_an_edit_posted_after_acceptance_keeps_the_text_in_the_amend_form(
+        self, client, editor, decision
+    ):
+        services.decision_change_status(decision=decision, user=decision.created_by,
+                                        status="accepted", base_version=1)  # fmt: skip
+        client.force_login(editor)
+        response = client.post(
+            reverse("decision_edit", args=[decision.pk]),
+            _post_data(decision, title="Edited while it was accepted", version=1),
+        )
+        assert response.status_code == 409
+        assert "became accepted while you were editing: nothing was saved" in response.text
+        assert 'value="Edited while it was accepted"' in response.text
+        assert 'name="reason"' in response.text
+        decision.refresh_from_db()
+        assert decision.title != "Edited while it was accepted"
+
+    def test_another_teams_decision_cannot_be_superseded_through_the_form(
+        self, client, editor, interaction
+    ):
+        foreign = record_decision()
+        services.decision_change_status(decision=foreign, user=foreign.created_by,
+                                        status="accepted", base_version=1)  # fmt: skip
+        client.force_login(editor)
+        response = client.post(
+            reverse("decision_record", args=[interaction.pk]),
+            {"title": "Mine", "chosen_option": "async", "assessment_revision": 1,
+             "supersedes": [foreign.pk]},
+        )  # fmt: skip
+        assert response.status_code == 422
+        assert Decision.objects.filter(team=interaction.system.team).count() == 0
 
     def test_an_accepted_decision_is_amended_with_a_reason(self, client, editor, decision):
         client.force_login(editor)
@@ -189,7 +249,7 @@ class TestEditAmendStatus:
             reverse("decision_status", args=[decision.pk]),
             {"status": "deprecated", "version": 1}, follow=True,
         )  # fmt: skip
-        assert "ADR-0001 is proposed; it can become accepted, rejected." in response.text
+        assert "ADR-0001 is proposed; it can become accepted or rejected." in response.text
         decision.refresh_from_db()
         assert decision.status == Status.PROPOSED
 
@@ -316,8 +376,83 @@ class TestLog:
         assert client.get(reverse("decision_log", args=[team.slug])).url.startswith("/login/")
 
 
-def test_an_editor_of_the_team_is_offered_as_decision_maker(client, team, interaction):
+def test_every_member_of_the_team_is_offered_as_decision_maker(client, team, interaction):
     member = MembershipFactory(team=team, role=Role.VIEWER, user__username="zoe").user
     client.force_login(MembershipFactory(team=team, role=Role.EDITOR).user)
     response = client.get(reverse("decision_record", args=[interaction.pk]))
     assert f'value="{member.pk}"' in response.text
+
+
+@pytest.mark.parametrize(
+    "name", ["decision_edit", "decision_amend", "decision_revisions",
+             "decision_export_markdown", "decision_export_json", "decision_export_pdf"],
+)  # fmt: skip
+def test_every_decision_page_sends_anonymous_users_to_log_in(client, decision, name):
+    assert client.get(reverse(name, args=[decision.pk])).url.startswith("/login/")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["decision_revisions", "decision_export_markdown", "decision_export_json"],
+)
+def test_read_only_decision_pages_refuse_post_with_405(client, viewer, decision, name):
+    client.force_login(viewer)
+    assert client.post(reverse(name, args=[decision.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["decision_edit", "decision_amend"])
+def test_edit_pages_refuse_put_with_405(client, editor, decision, name):
+    client.force_login(editor)
+    assert client.put(reverse(name, args=[decision.pk])).status_code == 405
+
+
+def test_a_viewer_cannot_amend(client, viewer, decision):
+    services.decision_change_status(decision=decision, user=decision.created_by,
+                                    status="accepted", base_version=1)  # fmt: skip
+    client.force_login(viewer)
+    assert client.get(reverse("decision_amend", args=[decision.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("decision_revisions", 5), ("decision_export_markdown", 6), ("decision_export_json", 7)],
+)
+def test_history_and_exports_cost_a_fixed_number_of_queries(
+    client, viewer, decision, owner, name, queries, django_assert_num_queries
+):
+    for title in ("Second", "Third"):
+        services.decision_update(
+            decision=decision, user=owner, data={**_post_data(decision), "title": title,
+                                                 "decided_on": None},
+            deciders=[owner], base_version=decision.version,
+        )  # fmt: skip
+    client.force_login(viewer)
+    url = reverse(name, args=[decision.pk])
+    client.get(url)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?from=%C2%B2", "?to=" + "9" * 5000, "?from=-1"],
+)
+def test_malformed_revision_numbers_are_a_404_not_a_crash(client, viewer, decision, query):
+    client.force_login(viewer)
+    url = reverse("decision_revisions", args=[decision.pk]) + query
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?decider=%C2%B2", "?page=" + "9" * 5000, "?since=2026-02-31", "?page=-3"],
+)
+def test_malformed_log_parameters_are_ignored(client, viewer, team, query):
+    client.force_login(viewer)
+    assert client.get(reverse("decision_log", args=[team.slug]) + query).status_code == 200
+
+
+def test_a_malformed_supersedes_parameter_is_ignored(client, editor, interaction):
+    client.force_login(editor)
+    url = reverse("decision_record", args=[interaction.pk]) + "?supersedes=%C2%B2"
+    assert client.get(url).status_code == 200
