@@ -57,6 +57,11 @@ class DecisionForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Related tickets, documents or decisions. " + MARKDOWN_HELP,
     )  # fmt: skip
+    refreeze = forms.BooleanField(
+        required=False, label="Re-freeze from the current answers",
+        help_text="Replace the answers and scores frozen into this proposal with the "
+        "interaction's questionnaire as it is now. The history keeps both.",
+    )  # fmt: skip
     supersedes = forms.ModelMultipleChoiceField(
         queryset=Decision.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Accepted decisions this one replaces. They become superseded when this one "
@@ -71,7 +76,11 @@ class DecisionForm(forms.Form):
         if editing:
             self.fields["version"].required = True
             del self.fields["supersedes"], self.fields["assessment_revision"]
+            if isinstance(self, AmendForm):
+                del self.fields["refreeze"]
         else:
+            del self.fields["refreeze"]
+        if not editing:
             self.fields["assessment_revision"].required = True
             del self.fields["version"]
             self.fields["supersedes"].queryset = team.decisions.filter(
@@ -84,6 +93,9 @@ class DecisionForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         chosen = cleaned.get("chosen_option")
+        # With a re-freeze the recommendation may change; the service checks against the new one.
+        if cleaned.get("refreeze"):
+            return cleaned
         if chosen and chosen != self.recommended and not cleaned.get("justification", "").strip():
             self.add_error("justification", AGAINST_ADVICE)
         return cleaned

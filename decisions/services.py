@@ -208,6 +208,24 @@ def _with_result_for(decision: Decision, changes: dict[str, Any]) -> dict[str, A
                                   "mitigations": result["mitigations"]}}  # fmt: skip
 
 
+def _refrozen(decision: Decision, chosen: str) -> dict[str, Any]:
+    """The interaction's current answers and their result, to freeze into `decision`."""
+    if decision.interaction_id is None:
+        raise ValidationError("The interaction was deleted: there are no current answers.")
+    draft = Assessment.objects.get(interaction_id=decision.interaction_id)
+    framework = get_framework(draft.framework_name)
+    if chosen not in framework.pattern_keys:
+        raise ValidationError({"chosen_option": "Choose one of the framework's patterns."})
+    result = evaluate(framework, parse_answers(framework, draft.answers), pattern=chosen)
+    return {
+        "answers": draft.answers,
+        "result": result.as_dict(),
+        "recommended_option": result.recommendation,
+        "framework_name": framework.name,
+        "framework_version": framework.version,
+    }
+
+
 def _save_over(decision: Decision, *, base_version: int, changes: Mapping[str, Any]) -> None:
     """Apply `changes` only if nobody saved since `base_version`; bump the version."""
     updated = Decision.objects.filter(pk=decision.pk, version=base_version).update(
@@ -221,18 +239,27 @@ def _save_over(decision: Decision, *, base_version: int, changes: Mapping[str, A
 @transaction.atomic
 def decision_update(
     *, decision: Decision, user, data: Mapping[str, Any], deciders: Iterable, base_version: int,
-    note: str = "",
+    note: str = "", refreeze: bool = False,
 ) -> Decision:  # fmt: skip
-    """Edit a proposed decision in place (accepted ones are amended or superseded instead)."""
+    """Edit a proposed decision in place (accepted ones are amended or superseded instead).
+
+    `refreeze` replaces the frozen assessment with the interaction's current answers and
+    result, for a proposal whose questionnaire moved on before it was accepted.
+    """
     if not decision.editable:
         raise ValidationError(
             f"{decision.reference} is {decision.get_status_display().lower()}: "
             f"amend or supersede it instead of editing it."
         )
-    _check_justification(data, decision.recommended_option)
-    _save_over(
-        decision, base_version=base_version, changes=_with_result_for(decision, _editable(data))
-    )
+    changes = _editable(data)
+    if refreeze:
+        changes.update(_refrozen(decision, changes["chosen_option"]))
+        recommended = changes["recommended_option"]
+    else:
+        changes = _with_result_for(decision, changes)
+        recommended = decision.recommended_option
+    _check_justification(data, recommended)
+    _save_over(decision, base_version=base_version, changes=changes)
     decision.deciders.set(deciders)
     _write_revision(decision, kind=Revision.Kind.EDITED, author=user, note=note)
     _note_change(decision.team_id)

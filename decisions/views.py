@@ -173,6 +173,7 @@ def _edit(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpRespo
                     services.decision_update(
                         decision=decision, user=request.user, data=data,
                         deciders=data["deciders"], base_version=base,
+                        refreeze=data["refreeze"],
                     )  # fmt: skip
             except services.DecisionConflict as conflict:
                 theirs = _record_context(conflict.current)

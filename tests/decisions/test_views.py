@@ -278,6 +278,26 @@ class TestEditAmendStatus:
 
 
 class TestRevisions:
+    def test_refreezing_a_proposal_shows_answers_and_scores_in_the_diff(
+        self, client, editor, decision, interaction
+    ):
+        interaction.assessment.answers = {"operation": "query", "user_waiting": "yes"}
+        interaction.assessment.save()
+        client.force_login(editor)
+        response = client.post(
+            reverse("decision_edit", args=[decision.pk]),
+            _post_data(decision, refreeze="on", chosen_option="sync"),
+        )
+        assert response.status_code == 302
+        decision.refresh_from_db()
+        assert decision.answers == {"operation": "query", "user_waiting": "yes"}
+        assert decision.recommended_option == "sync" and not decision.against_advice
+        text = client.get(reverse("decision_revisions", args=[decision.pk])).text
+        assert "Answer: What does the interaction do?" in text
+        assert '<span class="removed">Batch (many items in bulk)</span>' in text
+        assert '<span class="added">Query (read)</span>' in text
+        assert "Score: Synchronous request-response" in text
+
     def test_the_diff_shows_what_changed_answers_and_scores_included(
         self, client, viewer, decision, owner
     ):
