@@ -33,12 +33,18 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 class DecisionSequence(models.Model):
-    """Per team: the last decision number allocated (locked while the next one is taken),
-    and a counter of changes to the team's decisions, bumped in the same transaction as each
-    change, which keys caches of summaries over the whole log."""
+    """Per team, kept in the same transaction as the decisions it describes:
+
+    - `last_number`: the last decision number allocated (locked while the next is taken);
+    - `recorded`: how many decisions the team has, so the log needs no COUNT over all of
+      them (decisions are history and are never deleted on their own);
+    - `changes`: bumped by every write to the team's decisions, it keys caches of
+      summaries over the whole log.
+    """
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="decision_sequence")
     last_number = models.PositiveIntegerField(default=0)
+    recorded = models.PositiveIntegerField(default=0)
     changes = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -34,6 +34,13 @@ class LogFilters:
     sort: str = "newest"
 
 
+def decision_count(team: Team) -> int:
+    """How many decisions the team has, without counting them (see DecisionSequence)."""
+    return (
+        DecisionSequence.objects.filter(team=team).values_list("recorded", flat=True).first() or 0
+    )
+
+
 def decision_log(team: Team, filters: LogFilters) -> QuerySet[Decision]:
     decisions = team.decisions.all()
     if filters.status:

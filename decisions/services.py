@@ -49,12 +49,14 @@ def _sequence(team: Team) -> DecisionSequence:
 
 
 def decision_number_allocate(*, team: Team) -> int:
-    """The team's next decision number. Call inside a transaction: the sequence row stays
-    locked until it ends, so two people recording at once never get the same number."""
+    """The team's next decision number, for a decision created in the same transaction (it
+    is counted as recorded). The sequence row stays locked until the transaction ends, so
+    two people recording at once never get the same number."""
     sequence = _sequence(team)
     sequence.last_number = F("last_number") + 1
+    sequence.recorded = F("recorded") + 1
     sequence.changes = F("changes") + 1
-    sequence.save(update_fields=["last_number", "changes"])
+    sequence.save(update_fields=["last_number", "recorded", "changes"])
     sequence.refresh_from_db(fields=["last_number"])
     return sequence.last_number
 

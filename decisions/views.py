@@ -30,7 +30,7 @@ from decisions.presenters import (
     pattern_name,
     revision_diff,
 )
-from decisions.selectors import SORTS, LogFilters, decision_log, pattern_mix
+from decisions.selectors import SORTS, LogFilters, decision_count, decision_log, pattern_mix
 
 _DIGITS = re.compile(r"[0-9]{1,9}")
 MARKDOWN_FIELDS = (
@@ -322,7 +322,10 @@ def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
     team = membership.team
     framework = get_framework()
     filters = _filters(request)
-    page = Paginator(decision_log(team, filters), 25).get_page(_small_int(request.GET.get("page")))
+    paginator = Paginator(decision_log(team, filters), 25)
+    if filters == LogFilters(sort=filters.sort):  # the whole log: its size is known
+        paginator.count = decision_count(team)
+    page = paginator.get_page(_small_int(request.GET.get("page")))
     names = {pattern.key: pattern.name for pattern in framework.patterns}
     rows = [(decision, names.get(decision.chosen_option, decision.chosen_option))
             for decision in page]  # fmt: skip

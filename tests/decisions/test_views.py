@@ -384,6 +384,17 @@ class TestLog:
                                         base_version=1)  # fmt: skip
         assert client.get(url).context["mix"] == []
 
+    def test_the_whole_log_is_counted_without_counting_it(self, client, viewer, team, owner):
+        system = SystemFactory(team=team)
+        for index in range(3):
+            record_decision(make_interaction(system=system, name=f"D{index}"), user=owner)
+        client.force_login(viewer)
+        response = client.get(reverse("decision_log", args=[team.slug]))
+        assert response.context["page"].paginator.count == 3
+        assert "3 decisions." in response.text
+        filtered = client.get(reverse("decision_log", args=[team.slug]), {"status": "accepted"})
+        assert filtered.context["page"].paginator.count == 0
+
     def test_another_team_gets_404(self, client, outsider, team):
         client.force_login(outsider)
         assert client.get(reverse("decision_log", args=[team.slug])).status_code == 404

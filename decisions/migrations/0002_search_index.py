@@ -28,6 +28,6 @@ def drop_index(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("decisions", "0002_log_index")]
+    dependencies = [("decisions", "0001_initial")]
 
     operations = [migrations.RunPython(create_index, drop_index)]
