@@ -52,7 +52,7 @@ test: lint test-sqlite test-postgres
 bench: install
 	$(PY) bench/engine.py
 	$(PY) bench/rescore.py
-	$(PY) bench/decisions.py
+	$(PY) bench/records.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -41,8 +41,15 @@ def decision_count(team: Team) -> int:
     )
 
 
+LOG_FIELDS = (
+    "id", "team_id", "number", "title", "status", "chosen_option", "system_name",
+    "interaction_name", "created_at", "updated_at",
+)  # fmt: skip
+
+
 def decision_log(team: Team, filters: LogFilters) -> QuerySet[Decision]:
-    decisions = team.decisions.all()
+    # Only what a log line shows: the frozen answers and results are large.
+    decisions = team.decisions.only(*LOG_FIELDS)
     if filters.status:
         decisions = decisions.filter(status=filters.status)
     if filters.pattern:

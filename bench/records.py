@@ -1,6 +1,6 @@
 """Decision-record benchmarks.
 
-    python bench/decisions.py [--large 50000] [--small 100] [--pdfs 20]
+    python bench/records.py [--large 50000] [--small 100] [--pdfs 20]
 
 1. PDF: render_decision_pdf (template + WeasyPrint) against WeasyPrint rendering the same
    HTML alone, same process, same run. Goal: at most 1.2x.
