@@ -89,6 +89,9 @@ def main() -> None:
             batch_size=2000,
         )  # fmt: skip
         DecisionSequence.objects.filter(team=team).update(last_number=count, recorded=count)
+        if connection.vendor == "postgresql":  # as autovacuum would after a bulk load
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE decisions_decision")
         return team
 
     client = Client(SERVER_NAME="localhost")
