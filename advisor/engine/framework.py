@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -182,7 +182,6 @@ class Framework:
     warnings: tuple[WarningRule, ...]
     practices: Mapping[str, tuple[Practice, ...]]
     estimators: Mapping[str, Mapping[str, float]]
-    source: Mapping[str, Any] = field(repr=False, compare=False, hash=False)
 
     @property
     def pattern_keys(self) -> tuple[str, ...]:
@@ -648,7 +647,6 @@ def parse_framework(data: Any) -> Framework:
         warnings=tuple(warnings),
         practices=practices,
         estimators=estimators,
-        source=data,
     )
 
 
