@@ -56,9 +56,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from advisor import services
     from advisor.models import Membership, Role, Team
+    from decisions.document import record_context as _record_context
     from decisions.models import Decision, DecisionSequence
     from decisions.pdf import decision_pdf_html, render_decision_pdf, render_html_pdf
-    from decisions.views import _record_context
     from tests.factories import UserFactory, make_interaction, record_decision
 
     user = UserFactory(username=f"bench{time.time_ns()}")

@@ -71,5 +71,5 @@ def decision_pdf_html(context: dict) -> str:
 
 
 def render_decision_pdf(decision: Decision, context: dict) -> bytes:
-    """`context` is the decision page's (see decisions.views._record_context)."""
+    """`context` is the decision page's (see decisions.document.record_context)."""
     return render_html_pdf(decision_pdf_html(context))

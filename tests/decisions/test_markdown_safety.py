@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from decisions.document import MARKDOWN_FIELDS
 from decisions.markdown import render_markdown
-from decisions.views import MARKDOWN_FIELDS
 from tests.factories import SystemFactory, make_interaction, record_decision
 
 ATTACKS = [

@@ -1,0 +1,30 @@
+"""Pages for decision records, one module per concern."""
+
+from __future__ import annotations
+
+from decisions.views.exports import (
+    decision_export_json,
+    decision_export_markdown,
+    decision_export_pdf,
+)
+from decisions.views.log import decision_log_page
+from decisions.views.pages import decision_detail, decision_revisions
+from decisions.views.records import (
+    decision_amend,
+    decision_edit,
+    decision_record,
+    decision_status,
+)
+
+__all__ = [
+    "decision_amend",
+    "decision_detail",
+    "decision_edit",
+    "decision_export_json",
+    "decision_export_markdown",
+    "decision_export_pdf",
+    "decision_log_page",
+    "decision_record",
+    "decision_revisions",
+    "decision_status",
+]
