@@ -85,6 +85,9 @@ class Decision(models.Model):
         "self", symmetrical=False, related_name="superseded_by", blank=True
     )
     version = models.PositiveIntegerField(default=1)
+    # The one-time token of the form that recorded it: posting that form again (Back and
+    # resubmit, a double click) finds this decision instead of recording another.
+    record_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
