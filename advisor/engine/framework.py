@@ -130,6 +130,7 @@ class ViabilityRule:
     when: Condition
     rules_out: tuple[str, ...]
     reason: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,8 @@ class Framework:
     warnings: tuple[WarningRule, ...]
     practices: Mapping[str, tuple[Practice, ...]]
     estimators: Mapping[str, Mapping[str, float]]
+    # The questions that must be answered before the scores count as advice.
+    advice_requires: tuple[str, ...] = ()
 
     @property
     def pattern_keys(self) -> tuple[str, ...]:
@@ -574,6 +577,7 @@ def parse_framework(data: Any) -> Framework:
             when=condition(rule.child("when")),
             rules_out=pattern_list(rule.child("rules_out")),
             reason=rule.child("reason").string(),
+            title=rule.child("title").string(optional=True),
         )
         for rule in root.child("viability").items()
     ]
@@ -634,6 +638,13 @@ def parse_framework(data: Any) -> Framework:
                 setting: settings_reader.child(setting).number() for setting in settings
             }
 
+    advice_reader = root.child("advice_requires")
+    advice_requires = advice_reader.strings(optional=True) if advice_reader.value else ()
+    question_keys = {question.key for question in questions}
+    for index, key in enumerate(advice_requires):
+        if key not in question_keys:
+            raise advice_reader.child(index).fail(f"unknown question {key!r}")
+
     return Framework(
         name=name,
         version=version,
@@ -647,6 +658,7 @@ def parse_framework(data: Any) -> Framework:
         warnings=tuple(warnings),
         practices=practices,
         estimators=estimators,
+        advice_requires=advice_requires,
     )
 
 

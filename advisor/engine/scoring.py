@@ -49,9 +49,11 @@ class Veto(NamedTuple):
     pattern: str
     rule: str
     reason: str
+    title: str = ""
 
     def as_dict(self) -> dict:
-        return {"pattern": self.pattern, "rule": self.rule, "reason": self.reason}
+        return {"pattern": self.pattern, "rule": self.rule, "title": self.title,
+                "reason": self.reason}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ class RaisedWarning:
     message: str
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "message": self.message}
+        return {"code": self.code, "severity": self.severity, "title": self.title,
+                "message": self.message}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class PracticeStatus:
     def as_dict(self) -> dict:
         return {
             "code": self.code,
+            "title": self.title,
             "status": self.status,
             "severity": self.severity,
             "message": self.message,
@@ -160,7 +164,7 @@ def tally(framework: Framework, answers: Mapping[str, Any], *, explain: bool = T
         if rule.when(answers):
             for pattern in rule.rules_out:
                 viable[pattern] = False
-                vetoes.append(Veto(pattern, rule.key, rule.reason))
+                vetoes.append(Veto(pattern, rule.key, rule.reason, rule.title or rule.reason))
 
     scores = dict(zip(patterns, (round(points, 6) for points in raw), strict=True))
     ranking = tuple(sorted(patterns, key=lambda p: (not viable[p], -scores[p], patterns.index(p))))
@@ -195,6 +199,13 @@ class Result:
     backlog: Backlog | None
     unanswered: tuple[str, ...]
     sensitivity: Mapping[str, Any]
+    # Questions the framework needs answered before its scores count as advice.
+    advice_missing: tuple[str, ...] = ()
+
+    @property
+    def advised(self) -> bool:
+        """Whether enough is answered for the recommendation to be advice at all."""
+        return not self.advice_missing
 
     @property
     def recommendation(self) -> str:
@@ -236,6 +247,7 @@ class Result:
             "mitigations": [practice.as_dict() for practice in self.practices],
             "estimates": estimates,
             "unanswered": list(self.unanswered),
+            "advice": {"given": self.advised, "missing": list(self.advice_missing)},
             "normalisation": {
                 "formula": "score = 50 + 50 * raw / scale",
                 "scale": round(self.tally.scale, 6),
@@ -371,6 +383,7 @@ def evaluate(
         if practice.when(known)
     )
     unanswered = tuple(q.key for q in framework.questions if answers.get(q.key) is None)
+    advice_missing = tuple(key for key in framework.advice_requires if answers.get(key) is None)
     return Result(
         framework_name=framework.name,
         framework_version=framework.version,
@@ -383,4 +396,5 @@ def evaluate(
         backlog=backlog,
         unanswered=unanswered,
         sensitivity=analyse(framework, answers, result_tally) if with_sensitivity else {},
+        advice_missing=advice_missing,
     )

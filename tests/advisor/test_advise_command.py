@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TOP_LEVEL_KEYS = [
     "framework", "recommendation", "ranking", "scores", "viable", "vetoes", "contributions",
     "margin", "sensitivity", "warnings", "mitigations", "estimates", "unanswered",
-    "normalisation",
+    "advice", "normalisation",
 ]  # fmt: skip
 
 
@@ -54,22 +54,26 @@ def test_its_json_has_the_contracts_shape(tmp_path):
     assert set(output["scores"]) == set(output["viable"]) == set(output["contributions"])
     assert sorted(output["ranking"]) == sorted(output["scores"])
     assert output["vetoes"] and all(
-        set(v) == {"pattern", "rule", "reason"} for v in output["vetoes"]
+        set(v) == {"pattern", "rule", "title", "reason"} for v in output["vetoes"]
     )
     contributions = [c for items in output["contributions"].values() for c in items]
     assert contributions and all(
         set(c) == {"question", "answer", "points", "why"} for c in contributions
     )
     assert output["warnings"] and all(
-        set(w) == {"code", "severity", "message"} for w in output["warnings"]
+        set(w) == {"code", "severity", "title", "message"} for w in output["warnings"]
     )
     assert output["mitigations"] and all(
-        set(m) == {"code", "status", "severity", "message"}
+        set(m) == {"code", "title", "status", "severity", "message"}
         and m["status"] in {"in_place", "missing"}
         for m in output["mitigations"]
     )
     assert set(output["estimates"]["tail_latency"]) == {"hops", "p_hit_any_p99", "p50_ms", "p99_ms"}
     assert output["estimates"]["backlog"] == {"drains": True, "drain_seconds": 50000.0}
+    # Titles are what people read; codes stay for programs.
+    assert all(w["title"] and w["title"] != w["code"] for w in output["warnings"])
+    assert output["advice"] == {"given": False, "missing": ["dominant_constraint", "user_waiting",
+                                                            "duration"]}  # fmt: skip
     assert {"weights", "most_critical_weight", "answer_flips", "stable"} <= set(
         output["sensitivity"]
     )
