@@ -119,8 +119,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         transaction_mode="IMMEDIATE",
     )
     # Tests use a file too (not the in-memory default), so concurrent transactions behave
-    # as they do in the running app: waiting on the write lock instead of failing.
-    DATABASES["default"].setdefault("TEST", {"NAME": str(BASE_DIR / "test-db.sqlite3")})
+    # as they do in the running app: waiting on the write lock instead of failing. One file
+    # per test run, so two runs in one checkout never share (and corrupt) a database.
+    DATABASES["default"].setdefault(
+        "TEST", {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
