@@ -3,6 +3,7 @@
 A background htmx request whose session has expired gets the login redirect like any other
 request; the browser would follow it and htmx would swap the login page into a fragment of
 the current page. Turn that redirect into an HX-Redirect so the whole page goes to log in.
+(The questionnaire keeps the answers such a request posted: see its view.)
 """
 
 from __future__ import annotations

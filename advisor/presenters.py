@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
-
 from advisor.engine import Framework, Result
-from advisor.questionnaire import NONE_YET, error_sentence
+from advisor.engine.explain import leads
 
 SEVERITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 MAX_DRIVERS = 5
@@ -57,6 +55,9 @@ class Scoreboard:
     flips: tuple[str, ...]
     more_flips: int
     critical_weight: str | None
+    high_warning_count: int = 0
+    # Questions the framework needs answered before the leader counts as a recommendation.
+    advice_missing: tuple[str, ...] = ()
 
 
 def answer_label(framework: Framework, key: str, value: Any) -> str:
@@ -90,7 +91,7 @@ def _flip_sentence(framework: Framework, flip: dict, names: dict[str, str]) -> s
     elif flip["margin"] is None:
         by = ""
     else:
-        by = f" (by {flip['margin']:g} points)"
+        by = f" (by {flip['margin']:g} point{'' if flip['margin'] == 1 else 's'})"
     if question.kind == "multi":
         before, after = set(flip["from"] or ()), set(flip["to"])
         labels = {choice.key: choice.label for choice in question.choices}
@@ -121,7 +122,7 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
             summary=framework.pattern(key).summary,
             score=tally.normalised(key),
             viable=tally.viable[key],
-            recommended=key == result.recommendation,
+            recommended=key == result.recommendation and result.advised,
             reasons=tuple(reasons.get(key, ())),
         )
         for key in result.ranking
@@ -131,32 +132,17 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
 
     drivers = ()
     if runner_up is not None:
-        # Per answered question: how many raw points it gives the winner over the runner-up.
-        position = {key: index for index, key in enumerate(framework.pattern_keys)}
-        leads = []
-        for question in framework.questions:
-            points = tally.unweighted.get(question.key)
-            if points is None:
-                continue
-            # In score points (0-100), so the leads are comparable with the margin.
-            lead = (
-                (points[position[result.recommendation]] - points[position[runner_up]])
-                * question.weight
-                * 50
-                / tally.scale
+        drivers = tuple(
+            Driver(
+                question=framework.questions_by_key[lead.question].text,
+                answer=answer_label(framework, lead.question, lead.answer),
+                lead=lead.lead,
+                why=lead.why,
             )
-            if lead > 0:
-                whys = [c.why for c in tally.contributions[result.recommendation]
-                        if c.question == question.key]  # fmt: skip
-                leads.append(
-                    Driver(
-                        question=question.text,
-                        answer=answer_label(framework, question.key, result.answers[question.key]),
-                        lead=round(lead, 1),
-                        why=whys[0] if whys else "",
-                    )
-                )
-        drivers = tuple(sorted(leads, key=lambda d: -d.lead)[:MAX_DRIVERS])
+            for lead in leads(
+                framework, tally, result.answers, favoured=result.recommendation, other=runner_up
+            )[:MAX_DRIVERS]
+        )
 
     estimates = []
     if result.tail_latency is not None:
@@ -232,151 +218,6 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
         flips=tuple(_flip_sentence(framework, flip, names) for flip in flips[:MAX_FLIPS]),
         more_flips=max(0, len(flips) - MAX_FLIPS),
         critical_weight=critical,
+        high_warning_count=sum(1 for w in result.warnings if w.severity == "high"),
+        advice_missing=tuple(framework.questions_by_key[key].text for key in result.advice_missing),
     )
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    checked: bool
-    id: str
-
-
-@dataclass(frozen=True)
-class QuestionBlock:
-    key: str
-    kind: str  # "single", "multi", "integer" or "number" (an estimator input)
-    text: str
-    help: str
-    example: str
-    options: tuple[Option, ...]  # choices, for single and multi
-    value: Any  # as entered, for integer and number
-    error: str
-    minimum: float | None = None
-    maximum: float | None = None
-    unit: str = ""
-
-
-@dataclass(frozen=True)
-class SectionBlock:
-    key: str
-    title: str
-    intro: str
-    questions: tuple[QuestionBlock, ...]
-
-
-def questionnaire_sections(
-    framework: Framework, answers: dict, errors: dict[str, str] | None = None
-) -> tuple[SectionBlock, ...]:
-    """The questions grouped by section, with what is chosen or entered and any problem."""
-    errors = errors or {}
-
-    def block(question) -> QuestionBlock:
-        current = answers.get(question.key)
-        options: tuple[Option, ...] = ()
-        if question.kind == "single":
-            choices = [(c.key, c.label) for c in question.choices] + [("", "Not answered")]
-            options = tuple(
-                Option(key, label, (current or "") == key, f"id_{question.key}_{index}")
-                for index, (key, label) in enumerate(choices)
-            )
-        elif question.kind == "multi":
-            chosen = set(current or ())
-            options = (
-                *(
-                    Option(c.key, c.label, c.key in chosen, f"id_{question.key}_{index}")
-                    for index, c in enumerate(question.choices)
-                ),
-                Option(NONE_YET, "None of these yet", current is not None and not chosen,
-                       f"id_{question.key}_none"),
-            )  # fmt: skip
-        error = errors.get(question.key, "")
-        return QuestionBlock(
-            key=question.key, kind=question.kind, text=question.text, help=question.help,
-            example=question.example, options=options,
-            value="" if current is None or options else current,
-            error=error_sentence(error) if error else "",
-            minimum=question.minimum, maximum=question.maximum,
-        )  # fmt: skip
-
-    return tuple(
-        SectionBlock(
-            section.key,
-            section.title,
-            section.intro,
-            tuple(block(q) for q in framework.questions if q.section == section.key),
-        )
-        for section in framework.sections
-    )
-
-
-def _plain_number(value: Any) -> str:
-    """A number as a person would type it (500000, not 500000.0 or 5e+05); text as it was."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def estimator_inputs(
-    framework: Framework, answers: dict, errors: dict[str, str] | None = None
-) -> tuple[QuestionBlock, ...]:
-    errors = errors or {}
-    return tuple(
-        QuestionBlock(
-            key=numeric.key,
-            kind="number",
-            text=numeric.label,
-            help=numeric.help,
-            example="",
-            options=(),
-            value=_plain_number(answers.get(numeric.key)),
-            error=error_sentence(errors[numeric.key]) if numeric.key in errors else "",
-            minimum=numeric.minimum,
-            maximum=numeric.maximum,
-            unit=numeric.unit,
-        )
-        for numeric in framework.inputs
-    )
-
-
-def answer_differences(framework: Framework, theirs: dict, mine: dict) -> tuple[dict, ...]:
-    """Where two answer sets differ, in framework order, with readable labels."""
-    differences = []
-    keys = [q.key for q in framework.questions] + [i.key for i in framework.inputs]
-    labels = {q.key: q.text for q in framework.questions}
-    labels.update({i.key: i.label for i in framework.inputs})
-    for key in keys:
-        a, b = theirs.get(key), mine.get(key)
-        if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-            a, b = sorted(a or []), sorted(b or [])
-        if a != b:
-            differences.append(
-                {
-                    "question": labels[key],
-                    "theirs": "not answered"
-                    if a in (None, [])
-                    else answer_label(framework, key, a),
-                    "mine": "not answered" if b in (None, []) else answer_label(framework, key, b),
-                }
-            )
-    return tuple(differences)
-
-
-def error_boxes_oob(sections: tuple[SectionBlock, ...], inputs: tuple[QuestionBlock, ...]) -> str:
-    """Every field's error box as an htmx out-of-band swap, so fixed fields clear too.
-
-    Built here rather than in a template loop: it runs on every live re-score.
-    """
-    blocks = [q for section in sections for q in section.questions] + list(inputs)
-    return format_html_join(
-        "",
-        '<div id="errors-{}" class="field-errors" hx-swap-oob="true" aria-live="polite">{}</div>',
-        (
-            (q.key, format_html('<div class="invalid-feedback d-block">{}</div>', q.error)
-             if q.error else "")
-            for q in blocks
-        ),
-    )  # fmt: skip

@@ -118,8 +118,8 @@ def log_in(client: Client) -> None:
 
 def time_requests(client: Client, interaction: int, count: int):
     healthz, rescore = [], []
-    revision = 0
     path = f"/interactions/{interaction}/"
+    base = re.search(r'id="id_base" value="([^"]+)"', client.request("GET", path)[1]).group(1)
     headers = {"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"],
                "Referer": "http://127.0.0.1/"}  # fmt: skip
     for index in range(count + 20):
@@ -127,12 +127,12 @@ def time_requests(client: Client, interaction: int, count: int):
         status, _ = client.request("GET", "/healthz")
         health_time = time.perf_counter() - start
         assert status == 200, status
-        body = urlencode({**ANSWERS, "revision": revision}, doseq=True)
+        body = urlencode({**ANSWERS, "base": base}, doseq=True)
         start = time.perf_counter()
         status, page = client.request("POST", path, body, headers)
         score_time = time.perf_counter() - start
         assert status == 200, (status, page[:300])
-        revision = int(re.search(r'id="id_revision" value="(\d+)"', page).group(1))
+        base = re.search(r'id="id_base" value="([^"]+)"', page).group(1)
         if index >= 20:  # warm-up requests are not counted
             healthz.append(health_time * 1000)
             rescore.append(score_time * 1000)
@@ -152,11 +152,14 @@ def count_queries(env: dict, interaction: int) -> int:
 
     client = DjangoClient(SERVER_NAME="127.0.0.1")
     client.login(username="bench", password="bench-password-1")
-    revision = Assessment.objects.get(interaction_id=interaction).revision
+    from advisor.questionnaire import base_token
+
+    draft = Assessment.objects.get(interaction_id=interaction)
+    base = base_token(interaction, draft.revision, draft.answers)
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
             f"/interactions/{interaction}/",
-            {**ANSWERS, "revision": revision}, headers={"HX-Request": "true"},
+            {**ANSWERS, "base": base}, headers={"HX-Request": "true"},
         )  # fmt: skip
     assert response.status_code == 200, response.status_code
     return len(captured.captured_queries)

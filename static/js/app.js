@@ -14,9 +14,10 @@
 
   // Error messages arrive out of band after a live re-score; mark the inputs they describe
   // as invalid (or valid again) so the field styling and screen readers agree with them.
+  // A conflict shown in the same box is not an invalid answer.
   function syncInvalidMarks() {
     document.querySelectorAll(".field-errors[id^='errors-']").forEach(function (box) {
-      var invalid = box.textContent.trim() !== "";
+      var invalid = box.querySelector(".invalid-feedback") !== null;
       var selector = "[aria-describedby~='" + box.id + "']";
       document.querySelectorAll(selector + " input, input" + selector).forEach(function (input) {
         if (input.type === "number") {

@@ -17,7 +17,7 @@ def test_it_answers_200_when_the_database_answers(client, django_assert_num_quer
 
 
 def test_it_answers_503_when_the_database_is_down(client):
-    with mock.patch("advisor.views.connection.cursor", side_effect=OperationalError("gone")):
+    with mock.patch("advisor.views.health.connection.cursor", side_effect=OperationalError("gone")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "down"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from advisor.models import Assessment
+from advisor.questionnaire import base_token
 from tests.factories import SystemFactory, make_interaction
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +33,17 @@ def draft(interaction) -> Assessment:
     return Assessment.objects.get(interaction=interaction)
 
 
-def score(client, interaction, data, *, revision=None, **headers):
-    payload = {**data, "revision": draft(interaction).revision if revision is None else revision}
+def started_from(interaction, revision: int = 0, answers=None) -> str:
+    """The base a page loaded at `revision` with `answers` posts back."""
+    return base_token(interaction.pk, revision, answers or {})
+
+
+def score(client, interaction, data, *, base=None, **headers):
+    """Post answers from a page loaded now, or from the one `base` names."""
+    if base is None:
+        saved = draft(interaction)
+        base = started_from(interaction, saved.revision, saved.answers)
+    payload = {**data, "base": base}
     return client.post(reverse("interaction_detail", args=[interaction.pk]), payload, **headers)
 
 
@@ -103,10 +115,7 @@ class TestLiveScoring:
         assert "<html" not in text
         assert 'data-pattern="sync"' in text
         assert "Synchronous request-response" in text
-        assert (
-            '<input type="hidden" name="revision" id="id_revision" value="1" hx-swap-oob="true">'
-            in text
-        )
+        assert '<input type="hidden" name="base" id="id_base" value="' in text
         assert "Draft saved at" in text
         saved = draft(interaction)
         assert saved.revision == 1 and saved.updated_by == editor
@@ -127,13 +136,13 @@ class TestLiveScoring:
         assert "What would change it" in text and "would win" in text
         assert "17 unanswered questions" in text
 
-    def test_without_javascript_the_score_button_saves_and_shows_the_whole_page(
+    def test_without_javascript_the_score_button_saves_and_shows_the_scoreboard(
         self, client, editor, interaction
     ):
         client.force_login(editor)
         response = score(client, interaction, RESERVE, follow=True)
-        assert response.redirect_chain[-1][0] == reverse(
-            "interaction_detail", args=[interaction.pk]
+        assert response.redirect_chain[-1][0] == (
+            reverse("interaction_detail", args=[interaction.pk]) + "#scoreboard"
         )
         assert "<html" in response.text and "Answers saved and scored." in response.text
         assert 'data-pattern="sync"' in response.text
@@ -176,61 +185,23 @@ class TestLiveScoring:
         assert 'data-pattern="async"' in response.text  # still scored on the valid answers
         assert draft(interaction).revision == 0
 
-    def test_a_second_tab_with_an_older_revision_gets_a_conflict_not_an_overwrite(
-        self, client, editor, owner, interaction
-    ):
-        client.force_login(owner)
-        score(client, interaction, {"consistency": "eventual"}, revision=0, **HTMX)
-        client.force_login(editor)
-        response = score(client, interaction, {"consistency": "immediate"}, revision=0, **HTMX)
-        assert response.status_code == 409
-        assert "This questionnaire was saved elsewhere" in response.text
-        assert "olive" in response.text
-        assert (
-            "<td>How fresh must the data be?</td><td>Eventual</td><td>Immediate</td>"
-            in response.text
-        )
-        assert draft(interaction).answers == {"consistency": "eventual"}
-
-    def test_keeping_mine_after_a_conflict_overwrites_the_revision_shown(
-        self, client, editor, owner, interaction
-    ):
-        client.force_login(owner)
-        score(client, interaction, {"consistency": "eventual"}, revision=0, **HTMX)
-        client.force_login(editor)
-        conflict = score(client, interaction, {"consistency": "immediate"}, revision=0, **HTMX)
-        assert 'name="overwrite_revision" value="1"' in conflict.text
-        response = score(
-            client, interaction, {"consistency": "immediate", "overwrite_revision": "1"},
-            revision=0, **HTMX,
-        )  # fmt: skip
-        assert response.status_code == 200
-        saved = draft(interaction)
-        assert saved.answers == {"consistency": "immediate"} and saved.revision == 2
-        assert 'id="id_revision" value="2"' in response.text
-
-    def test_a_save_after_the_conflict_was_shown_is_not_overwritten_either(
-        self, client, editor, owner, interaction
-    ):
-        client.force_login(owner)
-        score(client, interaction, {"consistency": "eventual"}, revision=0, **HTMX)
-        score(client, interaction, {"consistency": "read_your_writes"}, revision=1, **HTMX)
-        client.force_login(editor)
-        response = score(
-            client, interaction, {"consistency": "immediate", "overwrite_revision": "1"},
-            revision=0, **HTMX,
-        )  # fmt: skip
-        assert response.status_code == 409
-        assert draft(interaction).answers == {"consistency": "read_your_writes"}
-
-    @pytest.mark.parametrize("revision", ["²", "9" * 5000, "-1", "abc"])
-    def test_a_malformed_revision_is_a_400_not_a_crash(self, client, editor, interaction, revision):
+    @pytest.mark.parametrize("base", ["", "²", "9" * 5000, "-1", "abc"])
+    def test_a_missing_or_altered_base_is_a_400_not_a_crash(self, client, editor, interaction,
+                                                            base):  # fmt: skip
         client.force_login(editor)
         response = client.post(
             reverse("interaction_detail", args=[interaction.pk]),
-            {"revision": revision, "chain_depth": "9" * 5000},
+            {"base": base, "chain_depth": "9" * 5000},
         )
         assert response.status_code == 400
+        assert draft(interaction).revision == 0
+
+    def test_the_base_of_another_interaction_is_refused(self, client, editor, team, interaction):
+        other = make_interaction(system=interaction.system, name="Other")
+        client.force_login(editor)
+        response = score(client, interaction, RESERVE, base=started_from(other), **HTMX)
+        assert response.status_code == 400
+        assert draft(interaction).revision == 0
 
     def test_a_huge_or_odd_number_is_a_field_error(self, client, editor, interaction):
         client.force_login(editor)
@@ -255,8 +226,9 @@ class TestLiveScoring:
         self, client, editor, interaction, django_assert_num_queries
     ):
         client.force_login(editor)
+        base = started_from(interaction)
         with django_assert_num_queries(3):
-            score(client, interaction, RESERVE, revision=0, **HTMX)
+            score(client, interaction, RESERVE, base=base, **HTMX)
 
     def test_a_viewer_cannot_save(self, client, viewer, interaction):
         client.force_login(viewer)
@@ -288,14 +260,166 @@ class TestLiveScoring:
         assert "Expected a number." in response.text
         assert 'name="per_hop_p50_ms" id="id_per_hop_p50_ms" value="fast"' in response.text
 
-    def test_a_form_without_its_revision_is_refused(self, client, editor, interaction):
-        client.force_login(editor)
-        response = client.post(
-            reverse("interaction_detail", args=[interaction.pk]), {"operation": "query"}
-        )
-        assert response.status_code == 400
-        assert draft(interaction).revision == 0
-
     def test_anonymous_users_are_sent_to_log_in(self, client, interaction):
         response = client.post(reverse("interaction_detail", args=[interaction.pk]), RESERVE)
         assert response.url.startswith("/login/")
+
+    def test_the_phone_summary_follows_every_re_score(self, client, editor, interaction):
+        client.force_login(editor)
+        page = client.get(reverse("interaction_detail", args=[interaction.pk])).text
+        assert 'id="live-summary"' in page and "No recommendation yet" in page
+        text = score(client, interaction, RESERVE, **HTMX).text
+        summary = text.split('id="live-summary"')[1].split("</div>")[0]
+        assert 'hx-swap-oob="true"' in summary
+        assert "<strong>Synchronous request-response</strong>" in summary
+        assert 'href="#scoreboard"' in summary and "Not saved" not in summary
+
+
+def token_values(text: str, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" (?:id="id_{name}" )?value="([^"]+)"', text)
+
+
+class TestConcurrentAnswers:
+    """Two tabs (or teammates) answering the same questionnaire from the same revision."""
+
+    @pytest.fixture
+    def elsewhere(self, client, owner, editor, interaction):
+        """Another tab, loaded at revision 0, saved "eventual" and a chain of 4; then this
+        tab (the editor's, also loaded at revision 0) carries on."""
+        client.force_login(owner)
+        score(client, interaction, {"consistency": "eventual", "chain_depth": "4"}, **HTMX)
+        client.force_login(editor)
+        return started_from(interaction)
+
+    def test_changes_to_different_questions_are_merged_and_shown(
+        self, client, interaction, elsewhere
+    ):
+        response = score(client, interaction, {"operation": "command"}, base=elsewhere, **HTMX)
+        assert response.status_code == 200
+        assert draft(interaction).answers == {
+            "consistency": "eventual", "chain_depth": 4, "operation": "command"
+        }  # fmt: skip
+        text = response.text
+        assert "together with answers saved elsewhere: 2 questions" in text
+        # The other tab's answers replace what this tab still showed.
+        assert '<fieldset class="question mb-3" id="question-consistency"' in text
+        assert 'value="eventual" id="id_consistency_2" checked>' in text
+        assert 'id="question-chain_depth" hx-swap-oob="true"' in text
+        assert 'id="question-operation"' not in text  # this tab's own answer is left alone
+        assert token_values(text, "base") != [elsewhere]
+
+    def test_the_same_question_changed_differently_is_shown_beside_it_and_not_saved(
+        self, client, interaction, elsewhere
+    ):
+        response = score(
+            client, interaction, {"consistency": "immediate", "chain_depth": "4"},
+            base=elsewhere, **HTMX,
+        )  # fmt: skip
+        assert response.status_code == 409
+        text = response.text
+        box = text.split('<div id="errors-consistency"')[1].split('<div id="errors-')[0]
+        assert 'role="alert"' in box and "Not saved: olive changed this too." in box
+        assert "<dt>Theirs</dt><dd>Eventual</dd><dt>Yours</dt><dd>Immediate</dd>" in box
+        assert "Keep mine" in box and "Take theirs" in box
+        assert text.count('class="conflict ') == 1  # the chain agrees: only what differs
+        assert "Your answers are NOT saved." in text.split("</section>")[0]
+        assert "Conflict: not saved" in text
+        assert draft(interaction).answers == {"consistency": "eventual", "chain_depth": 4}
+
+    def test_keep_mine_saves_this_tabs_answer_and_keeps_the_others(
+        self, client, interaction, elsewhere
+    ):
+        mine = {"consistency": "immediate", "operation": "query"}
+        conflict = score(client, interaction, mine, base=elsewhere, **HTMX)
+        keep_mine = token_values(conflict.text, "resolve")[0]
+        response = score(client, interaction, {**mine, "resolve": keep_mine},
+                         base=token_values(conflict.text, "base")[0], **HTMX)  # fmt: skip
+        assert response.status_code == 200
+        assert draft(interaction).answers == {
+            "consistency": "immediate", "chain_depth": 4, "operation": "query"
+        }  # fmt: skip
+        assert 'class="conflict ' not in response.text
+
+    def test_take_theirs_keeps_their_answer_and_shows_it(self, client, interaction, elsewhere):
+        mine = {"consistency": "immediate", "operation": "query"}
+        conflict = score(client, interaction, mine, base=elsewhere, **HTMX)
+        take_theirs = token_values(conflict.text, "resolve")[1]
+        response = score(client, interaction, {**mine, "resolve": take_theirs},
+                         base=token_values(conflict.text, "base")[0], **HTMX)  # fmt: skip
+        assert response.status_code == 200
+        assert draft(interaction).answers == {
+            "consistency": "eventual", "chain_depth": 4, "operation": "query"
+        }  # fmt: skip
+        assert 'value="eventual" id="id_consistency_2" checked>' in response.text
+
+    def test_a_choice_made_on_an_answer_changed_again_since_asks_again(
+        self, client, owner, editor, interaction, elsewhere
+    ):
+        conflict = score(client, interaction, {"consistency": "immediate"}, base=elsewhere,
+                         **HTMX)  # fmt: skip
+        client.force_login(owner)
+        score(client, interaction, {"consistency": "read_your_writes", "chain_depth": "4"},
+              **HTMX)  # fmt: skip
+        client.force_login(editor)
+        response = score(
+            client, interaction,
+            {"consistency": "immediate", "resolve": token_values(conflict.text, "resolve")[0]},
+            base=token_values(conflict.text, "base")[0], **HTMX,
+        )  # fmt: skip
+        assert response.status_code == 409
+        assert "<dd>Read-your-writes</dd>" in response.text
+        assert draft(interaction).answers["consistency"] == "read_your_writes"
+
+    def test_an_altered_choice_is_ignored(self, client, interaction, elsewhere):
+        response = score(
+            client, interaction, {"consistency": "immediate", "resolve": "consistency:mine"},
+            base=elsewhere, **HTMX,
+        )  # fmt: skip
+        assert response.status_code == 409
+        assert draft(interaction).answers["consistency"] == "eventual"
+
+    def test_without_javascript_a_merge_redirects_to_the_scoreboard(
+        self, client, interaction, elsewhere
+    ):
+        response = score(client, interaction, {"operation": "command"}, base=elsewhere)
+        assert response.status_code == 302
+        assert response.url.endswith("#scoreboard")
+        assert draft(interaction).answers["operation"] == "command"
+
+    def test_without_javascript_a_conflict_shows_the_whole_page_with_the_choice(
+        self, client, interaction, elsewhere
+    ):
+        response = score(client, interaction, {"consistency": "immediate"}, base=elsewhere)
+        assert response.status_code == 409
+        assert "<html" in response.text
+        assert 'value="immediate" id="id_consistency_0" checked>' in response.text
+        assert '<button class="btn btn-sm btn-warning" type="submit" name="resolve"' in (
+            response.text
+        )
+        assert draft(interaction).answers["consistency"] == "eventual"
+
+
+class TestExpiredSession:
+    def test_answers_posted_after_the_session_ran_out_come_back_after_logging_in(
+        self, client, editor, interaction
+    ):
+        base = started_from(interaction)
+        response = score(client, interaction, {"operation": "command"}, base=base, **HTMX)
+        assert response["HX-Redirect"] == (
+            reverse("login") + "?next=" + reverse("interaction_detail", args=[interaction.pk])
+        )
+        client.force_login(editor)
+        page = client.get(reverse("interaction_detail", args=[interaction.pk])).text
+        assert 'value="command" id="id_operation_1" checked>' in page
+        assert "Not saved yet: you were signed out before these answers were saved." in page
+        assert token_values(page, "base") == [base]
+        assert draft(interaction).answers == {}
+        again = client.get(reverse("interaction_detail", args=[interaction.pk])).text
+        assert "Not saved yet" not in again  # offered once
+
+    def test_a_viewer_gets_the_saved_answers_not_the_posted_ones(self, client, viewer, interaction):
+        score(client, interaction, {"operation": "command"}, **HTMX)
+        client.force_login(viewer)
+        page = client.get(reverse("interaction_detail", args=[interaction.pk])).text
+        assert 'value="command" id="id_operation_1" checked>' not in page
+        assert "Not saved yet" not in page

@@ -101,8 +101,10 @@ class TestServiceDelete:
         interaction = make_interaction(system=system, answers={"operation": "query"})
         client.force_login(editor)
         response = client.get(reverse("service_delete", args=[interaction.source_id]), **HTMX)
-        assert "This also deletes 1 interaction" in response.text
-        assert "(1 with answers)" in response.text
+        assert (
+            "This also deletes 1 interaction that calls it or is called by it, with its "
+            "questionnaire (answered)." in response.text
+        )
         assert response.text.lstrip().startswith("<div")
 
     def test_confirming_removes_it_and_its_interactions(self, client, editor, system):

@@ -1,0 +1,229 @@
+"""What the questionnaire form shows for each question: its choices or value, its problem,
+and a conflict with answers saved elsewhere. Pure functions, like the presenters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from advisor.engine import Framework
+from advisor.presenters import answer_label
+from advisor.questionnaire import (
+    KEEP_MINE,
+    NONE_YET,
+    TAKE_THEIRS,
+    error_sentence,
+    resolution_token,
+)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    checked: bool
+    id: str
+
+
+@dataclass(frozen=True)
+class ConflictNote:
+    """A question changed differently here and in a save made elsewhere: both answers, in
+    words, and the signed choices that settle it."""
+
+    question: str
+    theirs: str
+    mine: str
+    by: str
+    keep_mine: str
+    take_theirs: str
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    key: str
+    kind: str  # "single", "multi", "integer" or "number" (an estimator input)
+    text: str
+    help: str
+    example: str
+    options: tuple[Option, ...]  # choices, for single and multi
+    value: Any  # as entered, for integer and number
+    error: str
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str = ""
+    conflict: ConflictNote | None = None
+
+    @property
+    def feedback(self) -> SafeString:
+        """What the question's message box holds: its problem, or the conflict to settle."""
+        return _feedback(self.error, self.conflict)
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    key: str
+    title: str
+    intro: str
+    questions: tuple[QuestionBlock, ...]
+
+
+def _feedback(error: str, conflict: ConflictNote | None) -> SafeString:
+    if error:
+        return format_html('<div class="invalid-feedback d-block">{}</div>', error)
+    if conflict is None:
+        return SafeString("")
+    return format_html(
+        '<div class="conflict alert alert-warning p-2 mt-2 mb-0" role="alert">'
+        '<p class="mb-1"><strong>Not saved: {} changed this too.</strong> '
+        "Choose which answer to keep.</p>"
+        '<dl class="conflict-answers mb-2">'
+        "<dt>Theirs</dt><dd>{}</dd><dt>Yours</dt><dd>{}</dd></dl>"
+        '<div class="d-flex flex-wrap gap-2">'
+        '<button class="btn btn-sm btn-warning" type="submit" name="resolve" value="{}">'
+        'Keep mine<span class="visually-hidden">: {}</span></button>'
+        '<button class="btn btn-sm btn-outline-secondary" type="submit" name="resolve" '
+        'value="{}">Take theirs<span class="visually-hidden">: {}</span></button>'
+        "</div></div>",
+        conflict.by, conflict.theirs, conflict.mine,
+        conflict.keep_mine, conflict.mine, conflict.take_theirs, conflict.theirs,
+    )  # fmt: skip
+
+
+def questionnaire_sections(
+    framework: Framework,
+    answers: dict,
+    errors: dict[str, str] | None = None,
+    conflicts: dict[str, ConflictNote] | None = None,
+) -> tuple[SectionBlock, ...]:
+    """The questions grouped by section, with what is chosen or entered and any problem."""
+    errors = errors or {}
+    conflicts = conflicts or {}
+
+    def block(question) -> QuestionBlock:
+        current = answers.get(question.key)
+        options: tuple[Option, ...] = ()
+        if question.kind == "single":
+            choices = [(c.key, c.label) for c in question.choices] + [("", "Not answered")]
+            options = tuple(
+                Option(key, label, (current or "") == key, f"id_{question.key}_{index}")
+                for index, (key, label) in enumerate(choices)
+            )
+        elif question.kind == "multi":
+            chosen = set(current or ())
+            options = (
+                *(
+                    Option(c.key, c.label, c.key in chosen, f"id_{question.key}_{index}")
+                    for index, c in enumerate(question.choices)
+                ),
+                Option(NONE_YET, "None of these yet", current is not None and not chosen,
+                       f"id_{question.key}_none"),
+            )  # fmt: skip
+        error = errors.get(question.key, "")
+        return QuestionBlock(
+            key=question.key, kind=question.kind, text=question.text, help=question.help,
+            example=question.example, options=options,
+            value="" if current is None or options else current,
+            error=error_sentence(error) if error else "",
+            minimum=question.minimum, maximum=question.maximum,
+            conflict=conflicts.get(question.key),
+        )  # fmt: skip
+
+    return tuple(
+        SectionBlock(
+            section.key,
+            section.title,
+            section.intro,
+            tuple(block(q) for q in framework.questions if q.section == section.key),
+        )
+        for section in framework.sections
+    )
+
+
+def _plain_number(value: Any) -> str:
+    """A number as a person would type it (500000, not 500000.0 or 5e+05); text as it was."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def estimator_inputs(
+    framework: Framework,
+    answers: dict,
+    errors: dict[str, str] | None = None,
+    conflicts: dict[str, ConflictNote] | None = None,
+) -> tuple[QuestionBlock, ...]:
+    errors = errors or {}
+    conflicts = conflicts or {}
+    return tuple(
+        QuestionBlock(
+            key=numeric.key,
+            kind="number",
+            text=numeric.label,
+            help=numeric.help,
+            example="",
+            options=(),
+            value=_plain_number(answers.get(numeric.key)),
+            error=error_sentence(errors[numeric.key]) if numeric.key in errors else "",
+            minimum=numeric.minimum,
+            maximum=numeric.maximum,
+            unit=numeric.unit,
+            conflict=conflicts.get(numeric.key),
+        )
+        for numeric in framework.inputs
+    )
+
+
+def _shown_answer(framework: Framework, key: str, value: Any) -> str:
+    if value is None:
+        return "not answered"
+    if key in framework.inputs_by_key:
+        numeric = framework.inputs_by_key[key]
+        return f"{_plain_number(value)} {numeric.unit}".strip()
+    if isinstance(value, (list, tuple)) and not value:
+        return "none of these yet"
+    return answer_label(framework, key, value)
+
+
+def conflict_notes(
+    framework: Framework,
+    interaction_id: int,
+    keys: tuple[str, ...],
+    *,
+    theirs: dict,
+    mine: dict,
+    by: str,
+) -> dict[str, ConflictNote]:
+    """For each conflicting key: both answers in words and the two ways to settle it."""
+    texts = {q.key: q.text for q in framework.questions}
+    texts.update({i.key: i.label for i in framework.inputs})
+    notes = {}
+    for key in keys:
+        saved = theirs.get(key)
+        notes[key] = ConflictNote(
+            question=texts.get(key, key),
+            theirs=_shown_answer(framework, key, saved),
+            mine=_shown_answer(framework, key, mine.get(key)),
+            by=by or "someone else",
+            keep_mine=resolution_token(interaction_id, key, KEEP_MINE, saved),
+            take_theirs=resolution_token(interaction_id, key, TAKE_THEIRS, saved),
+        )
+    return notes
+
+
+def error_boxes_oob(sections: tuple[SectionBlock, ...], inputs: tuple[QuestionBlock, ...]) -> str:
+    """Every field's message box as an htmx out-of-band swap, so fixed fields and settled
+    conflicts clear too.
+
+    Built here rather than in a template loop: it runs on every live re-score.
+    """
+    blocks = [q for section in sections for q in section.questions] + list(inputs)
+    return format_html_join(
+        "",
+        '<div id="errors-{}" class="field-errors" hx-swap-oob="true" aria-live="polite">{}</div>',
+        ((q.key, q.feedback) for q in blocks),
+    )

@@ -1,0 +1,45 @@
+"""Writes, one module per sub-domain. Keyword-only functions named <entity>_<action>."""
+
+from __future__ import annotations
+
+from advisor.services.assessments import DraftSave, SaveOutcome, assessment_save_draft
+from advisor.services.systems import (
+    interaction_create,
+    interaction_delete,
+    interaction_update,
+    service_create,
+    service_delete,
+    service_update,
+    system_create,
+    system_delete,
+    system_update,
+)
+from advisor.services.teams import (
+    SESSION_TEAM_KEY,
+    current_team_remember,
+    membership_add,
+    membership_change_role,
+    membership_remove,
+    team_create,
+)
+
+__all__ = [
+    "SESSION_TEAM_KEY",
+    "DraftSave",
+    "SaveOutcome",
+    "assessment_save_draft",
+    "current_team_remember",
+    "interaction_create",
+    "interaction_delete",
+    "interaction_update",
+    "membership_add",
+    "membership_change_role",
+    "membership_remove",
+    "service_create",
+    "service_delete",
+    "service_update",
+    "system_create",
+    "system_delete",
+    "system_update",
+    "team_create",
+]

@@ -1,0 +1,140 @@
+"""Pages for teams and their members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from advisor import access, services
+from advisor.forms import MemberAddForm, MembershipRoleForm, TeamForm
+from advisor.models import Membership, Role
+from advisor.selectors import memberships_for_user, pick_current_membership, team_members
+from advisor.views.common import get_membership_for_user
+from advisor.views.systems import team_page_context
+
+
+def _get_member_of_team(team_membership: Membership, member_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=member_id, team_id=team_membership.team_id
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    current = pick_current_membership(list(memberships_for_user(request.user)), request.session)
+    if current is None:
+        return redirect("team_create")
+    return redirect("team_detail", slug=current.team.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(name=form.cleaned_data["name"], owner=request.user)
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            services.current_team_remember(session=request.session, team=team)
+            messages.success(request, f"Team “{team.name}” created. You are its owner.")
+            return redirect("team_detail", slug=team.slug)
+    return render(
+        request, "advisor/team_create.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@require_POST
+@login_required
+def team_switch(request: HttpRequest) -> HttpResponse:
+    membership = get_membership_for_user(request, request.POST.get("team", ""), access.READ)
+    services.current_team_remember(session=request.session, team=membership.team)
+    return redirect("team_detail", slug=membership.team.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_members_page(request: HttpRequest, slug: str) -> HttpResponse:
+    action = access.MANAGE if request.method == "POST" else access.READ
+    membership = get_membership_for_user(request, slug, action)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.membership_add(
+                team=membership.team,
+                login=form.cleaned_data["login"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{added.user.get_username()} joined as {added.get_role_display().lower()}.",
+            )
+            return redirect("team_members", slug=slug)
+    return render(
+        request,
+        "advisor/team_members.html",
+        {
+            "team": membership.team,
+            "membership": membership,
+            "form": form,
+            "members": team_members(membership.team),
+            "role_choices": Role.choices,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def membership_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    membership = get_membership_for_user(request, slug, access.MANAGE)
+    member = _get_member_of_team(membership, member_id)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose owner, editor or viewer.")
+        return redirect("team_members", slug=slug)
+    try:
+        services.membership_change_role(membership=member, role=form.cleaned_data["role"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{member.user.get_username()} is now {member.get_role_display().lower()}."
+        )
+    return redirect("team_members", slug=slug)
+
+
+@require_POST
+@login_required
+def membership_remove(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    membership = get_membership_for_user(request, slug, access.MANAGE)
+    member = _get_member_of_team(membership, member_id)
+    try:
+        services.membership_remove(membership=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{member.user.get_username()} no longer belongs to {membership.team}."
+        )
+    if member.user_id == request.user.id and member.pk is None:
+        return redirect("home")
+    return redirect("team_members", slug=slug)
+
+
+@never_cache
+@require_GET
+@login_required
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_for_user(request, slug, access.READ)
+    services.current_team_remember(session=request.session, team=membership.team)
+    return render(request, "advisor/team_detail.html", team_page_context(membership))
