@@ -6,7 +6,9 @@
    HTML alone, same process, same run. Goal: at most 1.2x.
 2. History: the team's decision log page with 100 and with 50,000 decisions, median time
    and query count. Goal: at most 1.3x, and the same number of queries. Also a filtered
-   search (accepted decisions mentioning "flash", about 1 in 1,000).
+   search (accepted decisions mentioning "flash"), through the database's search index
+   (FTS5 on SQLite, GIN on PostgreSQL). The same five decisions mention it in both logs, so
+   both pages show the same rows and only the log's size differs. Goal: at most 1.3x.
 
 Uses a throwaway SQLite database (or DATABASE_URL when set). Prints figures only.
 """
@@ -23,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+FLASH = {5, 25, 45, 65, 85}  # accepted ones (number % 4 == 1)
 
 
 def timed(function, repeat: int) -> float:
@@ -59,6 +64,7 @@ def main() -> None:
     from decisions.document import record_context as _record_context
     from decisions.models import Decision, DecisionSequence
     from decisions.pdf import decision_pdf_html, render_decision_pdf, render_html_pdf
+    from decisions.search import search_text_expression
     from tests.factories import UserFactory, make_interaction, record_decision
 
     user = UserFactory(username=f"bench{time.time_ns()}")
@@ -79,7 +85,7 @@ def main() -> None:
                     system_name=f"System {number % 7}", interaction_name=f"Interaction {number}",
                     title=f"Decision number {number}", status=statuses[number % 4],
                     chosen_option=patterns[number % 4], recommended_option=patterns[number % 4],
-                    context="Flash sale overload." if number % 1000 == 0
+                    context="Flash sale overload." if number in FLASH
                     else "Generated for the benchmark.", framework_name="default",
                     framework_version=1, answers=first.answers, result=first.result,
                     created_by=user,
@@ -89,6 +95,8 @@ def main() -> None:
             batch_size=2000,
         )  # fmt: skip
         DecisionSequence.objects.filter(team=team).update(last_number=count, recorded=count)
+        # As decision_record would have left them (bulk_create skips the services).
+        team.decisions.update(search_text=search_text_expression())
         if connection.vendor == "postgresql":  # as autovacuum would after a bulk load
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE decisions_decision")

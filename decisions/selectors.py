@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from advisor.models import Team
 from decisions.models import Decision, DecisionSequence, Status
+from decisions.search import search_decisions
 
 SORTS = {
     "newest": ("-number",),
@@ -49,7 +48,7 @@ LOG_FIELDS = (
 
 def decision_log(team: Team, filters: LogFilters) -> QuerySet[Decision]:
     # Only what a log line shows: the frozen answers and results are large.
-    decisions = team.decisions.only(*LOG_FIELDS)
+    decisions = Decision.objects.only(*LOG_FIELDS)
     if filters.status:
         decisions = decisions.filter(status=filters.status)
     if filters.pattern:
@@ -68,43 +67,28 @@ def decision_log(team: Team, filters: LogFilters) -> QuerySet[Decision]:
     if filters.until:
         decisions = decisions.filter(created_at__date__lte=filters.until)
     if filters.query:
-        decisions = _search(decisions, filters.query)
+        # The record's text and people, indexed per database (see decisions.search), which
+        # also says how the team is matched.
+        decisions = search_decisions(decisions, filters.query, team=team)
+    else:
+        decisions = decisions.filter(team=team)
     return decisions.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
-def _search(decisions: QuerySet[Decision], query: str) -> QuerySet[Decision]:
-    """Full-text search over title, context and consequences: PostgreSQL's own search
-    (stemmed, so "caches" finds "caching") there, word-by-word matching elsewhere."""
-    if connection.vendor == "postgresql":
-        vector = SearchVector(
-            "title", "context", "good_consequences", "bad_consequences", config="english"
-        )
-        return decisions.annotate(search=vector).filter(
-            search=SearchQuery(query, search_type="websearch", config="english")
-        )
-    for word in query.split():
-        decisions = decisions.filter(
-            Q(title__icontains=word)
-            | Q(context__icontains=word)
-            | Q(good_consequences__icontains=word)
-            | Q(bad_consequences__icontains=word)
-        )
-    return decisions
-
-
 def pattern_mix(team: Team) -> list[dict]:
-    """Per system: how many decisions in force (proposed or accepted) chose each pattern.
+    """Per system: how many decisions in force chose each pattern. Only accepted decisions
+    are in force: proposed ones are not yet, superseded, rejected and deprecated ones no more.
 
     Cached under the team's change counter, which every write to its decisions bumps in the
     same transaction: a long log is not re-read on every visit, and never served stale.
     """
     changes = DecisionSequence.objects.filter(team=team).values_list("changes", flat=True).first()
-    key = f"pattern-mix:{team.pk}:{changes}"
+    key = f"pattern-mix-accepted:{team.pk}:{changes}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     rows = (
-        team.decisions.filter(status__in=[Status.PROPOSED, Status.ACCEPTED])
+        team.decisions.filter(status=Status.ACCEPTED)
         .values("system_name", "chosen_option")
         .annotate(count=Count("id"))
         .order_by("system_name", "chosen_option")
