@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Make sure the system programs the app and its test suite need are present:
 # Chromium (browser tests), the PostgreSQL server (the second database run), Pango and
-# fonts (WeasyPrint's PDFs) and poppler-utils (reading those PDFs back in tests).
+# fonts (WeasyPrint's PDFs: DejaVu for Latin, Cyrillic and Greek, Noto CJK for Chinese,
+# Japanese and Korean, Noto Color Emoji for emoji) and poppler-utils (reading those PDFs
+# back in tests).
 # As root, missing packages are installed with apt-get; otherwise the exact command is printed.
 set -eu
 
@@ -15,6 +17,8 @@ fi
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || missing+=(fonts-noto-color-emoji)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -10,11 +10,9 @@ from django.views.decorators.http import require_GET
 
 from advisor import access
 from advisor.frameworks import get_framework
+from decisions.diff import revision_diff
 from decisions.document import record_context
 from decisions.models import TRANSITIONS, Revision, Status
-from decisions.presenters import (
-    revision_diff,
-)
 from decisions.views.common import (
     _get_decision_for_user,
     _small_int,

@@ -1,0 +1,97 @@
+"""What a record's revisions say about it: when it was amended and why, and when it stopped
+being in force (superseded or deprecated)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from decisions.models import Decision, Revision, Status
+
+RETIRED = (Status.SUPERSEDED, Status.DEPRECATED)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    version: int
+    date: datetime
+    author: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """The status change that took a record out of force."""
+
+    status: str
+    date: datetime
+    author: str
+    note: str
+
+
+def _history_revisions(decision: Decision) -> list[Revision]:
+    return list(
+        decision.revisions.filter(kind__in=(Revision.Kind.AMENDED, Revision.Kind.STATUS))
+        .select_related("author")
+        .order_by("version")
+    )
+
+
+def _amendments(revisions: list[Revision]) -> tuple[Amendment, ...]:
+    return tuple(
+        Amendment(
+            version=revision.version,
+            date=revision.created_at,
+            author=revision.author.get_username(),
+            reason=revision.note,
+        )
+        for revision in revisions
+        if revision.kind == Revision.Kind.AMENDED
+    )
+
+
+def _retirement(decision: Decision, revisions: list[Revision]) -> Retirement | None:
+    if decision.status not in RETIRED:
+        return None
+    for revision in reversed(revisions):
+        if revision.kind == Revision.Kind.STATUS and revision.data.get("status") == decision.status:
+            return Retirement(
+                status=decision.status, date=revision.created_at,
+                author=revision.author.get_username(), note=revision.note,
+            )  # fmt: skip
+    return None  # retired before its history was kept (an imported record)
+
+
+def amendments_for(decision: Decision) -> tuple[Amendment, ...]:
+    """The decision's amendments, oldest first: version, date, who and why."""
+    return _amendments(_history_revisions(decision))
+
+
+def retirement_for(decision: Decision) -> Retirement | None:
+    """When and by whom a superseded or deprecated decision left force; None otherwise."""
+    if decision.status not in RETIRED:
+        return None
+    return _retirement(decision, _history_revisions(decision))
+
+
+class RecordHistory:
+    """Both of the above for one record, read in one query and only when a reader asks (the
+    record's page does not show them, so it does not pay for them)."""
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+
+    @cached_property
+    def _revisions(self) -> list[Revision]:
+        return _history_revisions(self.decision)
+
+    @cached_property
+    def amendments(self) -> tuple[Amendment, ...]:
+        return _amendments(self._revisions)
+
+    @cached_property
+    def retirement(self) -> Retirement | None:
+        if self.decision.status not in RETIRED:
+            return None
+        return _retirement(self.decision, self._revisions)
