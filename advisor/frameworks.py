@@ -1,10 +1,21 @@
-"""The frameworks the web app scores with, loaded once per process."""
+"""The frameworks the web app scores with, and the frozen copies records render from.
+
+A live framework is read from its file once per process. A decision renders from the
+`FrameworkVersion` it was recorded with, parsed once per process into a small bounded cache
+(the rows never change, so a cached copy is never stale).
+"""
 
 from __future__ import annotations
 
-from functools import cache
+import hashlib
+import json
+from functools import cache, lru_cache
+from typing import Any
 
-from advisor.engine import Framework, load_framework
+from django.db import IntegrityError, transaction
+
+from advisor.engine import Framework, load_framework, parse_framework
+from advisor.engine.framework import FRAMEWORKS_DIR
 
 DEFAULT_FRAMEWORK = "default"
 
@@ -12,3 +23,56 @@ DEFAULT_FRAMEWORK = "default"
 @cache
 def get_framework(name: str = DEFAULT_FRAMEWORK) -> Framework:
     return load_framework(name)
+
+
+def _document(name: str) -> dict[str, Any]:
+    """The framework file's parsed JSON (get_framework has validated it already)."""
+    get_framework(name)
+    return json.loads((FRAMEWORKS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _digest(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@cache
+def _live_document(name: str) -> tuple[str, dict[str, Any]]:
+    document = _document(name)
+    return _digest(document), document
+
+
+def framework_version_freeze(name: str = DEFAULT_FRAMEWORK):
+    """The stored copy of the framework `name` as its file reads now, created if new."""
+    from advisor.models import FrameworkVersion
+
+    digest, document = _live_document(name)
+    found = FrameworkVersion.objects.filter(digest=digest).only("pk", "name", "version").first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return FrameworkVersion.objects.create(
+                name=document["name"], version=document["version"], digest=digest,
+                document=document,
+            )  # fmt: skip
+    except IntegrityError:  # stored by a concurrent first record a moment ago
+        return FrameworkVersion.objects.get(digest=digest)
+
+
+@lru_cache(maxsize=16)
+def frozen_framework(version_id: int) -> Framework:
+    """The framework a record was made with, from its immutable stored copy."""
+    from advisor.models import FrameworkVersion
+
+    return parse_framework(FrameworkVersion.objects.values_list("document", flat=True).get(
+        pk=version_id))  # fmt: skip
+
+
+def framework_for_record(record) -> Framework:
+    """The framework a record (anything with `framework_frozen_id` and `framework_name`)
+    renders and re-evaluates with: its frozen copy. Only records that predate frozen copies
+    and whose migration found no file fall back to the live framework."""
+    if record.framework_frozen_id is not None:
+        return frozen_framework(record.framework_frozen_id)
+    return get_framework(record.framework_name)

@@ -152,3 +152,29 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interaction} (revision {self.revision})"
+
+
+class FrameworkVersion(models.Model):
+    """A framework document exactly as it was when a decision was recorded with it.
+
+    Rows are written once and never changed, and the decisions that point at one render
+    their questions, choices, patterns and titles from it: editing or replacing a framework
+    file later changes no existing record. Identical documents share one row (`digest`).
+    """
+
+    name = models.CharField(max_length=60)
+    version = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, unique=True)  # SHA-256 of the canonical JSON
+    document = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "version", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version} ({self.digest[:12]})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("A frozen framework version cannot be changed.")
+        super().save(*args, **kwargs)

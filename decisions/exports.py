@@ -6,9 +6,16 @@ from typing import Any
 
 import yaml
 
-from advisor.frameworks import get_framework
+from decisions.document import record_context
 from decisions.models import Decision
-from decisions.presenters import answer_rows, considered_options, pattern_name
+
+
+def _because(item: str) -> str:
+    """A consequence or pro/con as the end of "Good, because …": a leading capital that
+    starts a word of lower-case letters becomes lower case (an acronym such as "API" stays)."""
+    if len(item) > 1 and item[0].isupper() and item[1].islower():
+        return item[0].lower() + item[1:]
+    return item
 
 
 def _bullets(text: str) -> list[str]:
@@ -23,73 +30,92 @@ def _bullets(text: str) -> list[str]:
 
 
 def decision_markdown(decision: Decision) -> str:
-    """MADR 4: YAML front matter, then its headings in its order."""
-    framework = get_framework(decision.framework_name)
-    options = considered_options(framework, decision)
-    chosen = pattern_name(framework, decision.chosen_option)
-    recommended = pattern_name(framework, decision.recommended_option)
+    """MADR 4: YAML front matter, then its headings in its order. Keys stay in the front
+    matter; the body speaks in titles and labels, from the record's own document."""
+    doc = record_context(decision)
+    choice, options = doc["choice"], doc["options"]
     front: dict[str, Any] = {
-        "status": decision.status,
+        "status": str(decision.status),
         "date": decision.decided_on.isoformat() if decision.decided_on else None,
-        "decision-makers": ", ".join(u.get_username() for u in decision.deciders.all()) or None,
+        "decision-makers": ", ".join(u.get_username() for u in doc["deciders"]) or None,
         "consulted": decision.consulted or None,
         "informed": decision.informed or None,
         "adr": decision.reference,
         "system": decision.system_name,
         "interaction": decision.interaction_name,
-        "recommended-option": decision.recommended_option,
+        "recommended-option": decision.recommended_option or None,
         "chosen-option": decision.chosen_option,
         "framework": f"{decision.framework_name} v{decision.framework_version}",
-        "supersedes": [d.reference for d in decision.supersedes.order_by("number")] or None,
-        "superseded-by": [d.reference for d in decision.superseded_by.order_by("number")] or None,
+        "supersedes": [d.reference for d in doc["supersedes"]] or None,
+        "superseded-by": [d.reference for d in doc["superseded_by"]] or None,
     }
     front = {key: value for key, value in front.items() if value is not None}
     lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip(), "---", ""]
     lines += [f"# {decision.title}", "", "## Context and Problem Statement", ""]
     lines += [decision.context.strip() or "—", ""]
-    drivers = _bullets(decision.drivers)
-    if drivers:
-        lines += ["## Decision Drivers", "", *[f"* {item}" for item in drivers], ""]
+    if decision.drivers.strip():
+        lines += ["## Decision Drivers", "", decision.drivers.strip(), ""]
     lines += ["## Considered Options", ""]
-    lines += [
-        f"* {option.name} (score {option.score:g}{', ruled out' if not option.viable else ''})"
-        for option in options
-    ]
+    lines += [f"* {option.name}" for option in options]
     lines += ["", "## Decision Outcome", ""]
-    if decision.against_advice:
-        lines += [
-            f'Chosen option: "{chosen}", against the advisor, which recommended '
-            f'"{recommended}". Justification:',
-            "",
-            decision.justification.strip(),
-        ]
-    else:
-        lines += [f'Chosen option: "{chosen}", as the advisor recommended.']
+    lines += [_outcome(choice)]
+    if choice.ruled_out:
+        lines += [""] + [f"Ruled out by the rule “{title}”: {reason}"
+                         for title, reason in choice.ruled_out]  # fmt: skip
+    if not choice.advised:
+        lines += ["", choice.unadvised_reason]
+    if decision.justification.strip():
+        lines += ["", "Justification:", "", decision.justification.strip()]
     lines += ["", "### Consequences", ""]
-    lines += [f"* Good, because {item}" for item in _bullets(decision.good_consequences)]
-    lines += [f"* Bad, because {item}" for item in _bullets(decision.bad_consequences)]
+    lines += [f"* Good, because {_because(item)}" for item in _bullets(decision.good_consequences)]
+    lines += [f"* Bad, because {_because(item)}" for item in _bullets(decision.bad_consequences)]
     if decision.confirmation.strip():
         lines += ["", "### Confirmation", "", decision.confirmation.strip()]
     lines += ["", "## Pros and Cons of the Options", ""]
     for option in options:
         lines += [f"### {option.name}", ""]
+        if choice.advised:
+            lines += [f"Score when recorded: {option.score:g} of 100.", ""]
         if not option.viable:
             lines += [f"* Ruled out: {' '.join(option.reasons)}"]
-        lines += [f"* Good, because {pro}" for pro in option.pros]
-        lines += [f"* Bad, because {con}" for con in option.cons]
+        lines += [f"* Good, because {_because(pro)}" for pro in option.pros]
+        lines += [f"* Bad, because {_because(con)}" for con in option.cons]
         lines += [""]
     lines += ["## More Information", ""]
     if decision.links.strip():
         lines += [decision.links.strip(), ""]
-    warnings = decision.result.get("warnings", [])
-    if warnings:
-        lines += [f"Warnings for {chosen}:", ""]
-        lines += [f"* {w['severity']}: {w['message']} ({w['code']})" for w in warnings]
+    if doc["warnings"]:
+        lines += [f"Warnings for {choice.chosen_name}:", ""]
+        lines += [f"* {w['title']} ({w['severity_label'].lower()}): {w['message']}"
+                  for w in doc["warnings"]]  # fmt: skip
+        lines += [""]
+    if doc["practices"]:
+        lines += [f"Practices {choice.chosen_name} needs:", ""]
+        lines += [
+            f"* {'In place' if p['in_place'] else 'Missing'}: {p['title']} "
+            f"({p['severity_label'].lower()}). {p['message']}"
+            for p in doc["practices"]
+        ]
         lines += [""]
     lines += ["Answers given to the advisor:", ""]
-    answers = answer_rows(framework, decision.answers)
-    lines += [f"* {question}: {answer}" for question, answer in answers]
+    lines += [f"* {question}: {answer}" for question, answer in doc["answers"]]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _outcome(choice) -> str:
+    if choice.ruled_out:
+        return f'Chosen option: "{choice.chosen_name}", although the framework rules it out.'
+    if not choice.advised:
+        return (
+            f'Chosen option: "{choice.chosen_name}", recorded without the advisor\'s '
+            f"recommendation."
+        )
+    if choice.against:
+        return (
+            f'Chosen option: "{choice.chosen_name}", against the advisor, which recommended '
+            f'"{choice.recommended_name}".'
+        )
+    return f'Chosen option: "{choice.chosen_name}", as the advisor recommended.'
 
 
 def decision_json(decision: Decision) -> dict[str, Any]:

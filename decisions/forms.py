@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from decisions.models import Decision, Status
-from decisions.services import AGAINST_ADVICE
+from decisions.services.common import check_justification
 
 MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."
 
@@ -16,12 +17,18 @@ class DecisionForm(forms.Form):
     # is based on: a save over anything newer is a conflict, never an overwrite.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     assessment_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # One token per opened record form: posting it twice finds the first record.
+    record_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(max_length=200)
-    chosen_option = forms.ChoiceField(label="Chosen option", widget=forms.RadioSelect)
+    chosen_option = forms.ChoiceField(
+        label="Chosen option", widget=forms.RadioSelect,
+        help_text="Changing it re-fills the drivers and consequences you have not edited "
+        "(what you wrote stays).",
+    )  # fmt: skip
     justification = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when you choose against the advisor's recommendation. "
-        + MARKDOWN_HELP,
+        help_text="Required when you choose against the advisor's recommendation, and in "
+        "a sentence or more for an option the rules ruled out. " + MARKDOWN_HELP,
     )  # fmt: skip
     decided_on = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -68,20 +75,27 @@ class DecisionForm(forms.Form):
         "is accepted.",
     )  # fmt: skip
 
-    def __init__(self, *args, team, options, recommended, editing=False, **kwargs):
+    def __init__(self, *args, team, options, result, refill_url="", editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.recommended = recommended
+        self.result = result
         self.fields["chosen_option"].choices = options
+        if refill_url:  # with htmx, a new choice re-fills the untouched text at once
+            self.fields["chosen_option"].widget.attrs.update({
+                "hx-post": refill_url, "hx-trigger": "change", "hx-target": "#decision-form",
+                "hx-swap": "outerHTML", "hx-vals": '{"refill": "1"}',
+            })  # fmt: skip
         self.fields["deciders"].queryset = team.members.order_by("username")
         if editing:
             self.fields["version"].required = True
             del self.fields["supersedes"], self.fields["assessment_revision"]
+            del self.fields["record_token"]
             if isinstance(self, AmendForm):
                 del self.fields["refreeze"]
         else:
             del self.fields["refreeze"]
         if not editing:
             self.fields["assessment_revision"].required = True
+            self.fields["record_token"].required = True
             del self.fields["version"]
             self.fields["supersedes"].queryset = team.decisions.filter(
                 status=Status.ACCEPTED
@@ -96,8 +110,11 @@ class DecisionForm(forms.Form):
         # With a re-freeze the recommendation may change; the service checks against the new one.
         if cleaned.get("refreeze"):
             return cleaned
-        if chosen and chosen != self.recommended and not cleaned.get("justification", "").strip():
-            self.add_error("justification", AGAINST_ADVICE)
+        if chosen:
+            try:
+                check_justification(cleaned, self.result)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -1,6 +1,7 @@
 """User Markdown to safe HTML, for pages and PDFs alike.
 
-markdown-it-py renders CommonMark with raw HTML switched off; nh3 then keeps only a small
+markdown-it-py renders CommonMark with raw HTML switched off, and turns bare web addresses
+into links (linkify-it-py, the matcher markdown-it uses); nh3 then keeps only a small
 allow-list of tags and attributes and only http(s)/mailto links, so nothing a user types can
 run script, load remote resources or reach the file system, in a browser or in WeasyPrint.
 """
@@ -23,7 +24,7 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": False, "linkify": True}).enable(["table", "linkify"])
 
 
 def render_markdown(text: str) -> str:

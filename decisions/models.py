@@ -80,7 +80,14 @@ class Decision(models.Model):
     framework_version = models.PositiveIntegerField()
     answers = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
-    recommended_option = models.CharField(max_length=40)
+    # Blank when too little was answered for the advisor to recommend anything.
+    recommended_option = models.CharField(max_length=40, blank=True)
+    # The framework document the record was made with: it renders from this, never from
+    # today's files (framework_name and framework_version say which it was, for people).
+    framework_frozen = models.ForeignKey(
+        "advisor.FrameworkVersion", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     supersedes = models.ManyToManyField(
         "self", symmetrical=False, related_name="superseded_by", blank=True
     )
@@ -88,6 +95,9 @@ class Decision(models.Model):
     # The one-time token of the form that recorded it: posting that form again (Back and
     # resubmit, a double click) finds this decision instead of recording another.
     record_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The record's text and people in one column for the log's search (decisions.search
+    # keeps it current and indexes it).
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -114,8 +124,13 @@ class Decision(models.Model):
         return f"ADR-{self.number:04d}"
 
     @property
+    def advised(self) -> bool:
+        """Whether the advisor gave a recommendation when this was recorded."""
+        return bool(self.recommended_option)
+
+    @property
     def against_advice(self) -> bool:
-        return self.chosen_option != self.recommended_option
+        return self.advised and self.chosen_option != self.recommended_option
 
     @property
     def editable(self) -> bool:

@@ -59,6 +59,14 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Service {n}")
 
 
+# Enough answers for the advisor to recommend (the framework's `advice_requires`), with
+# nobody waiting (batch work leans async) or with a user waiting on the answer (leans sync).
+NOBODY_WAITS = {"dominant_constraint": "unsure", "caller_needs_result": "no",
+                "user_waiting": "no", "duration": "longer"}  # fmt: skip
+SOMEONE_WAITS = {"dominant_constraint": "unsure", "caller_needs_result": "yes",
+                 "user_waiting": "yes", "duration": "under_100ms"}  # fmt: skip
+
+
 def make_interaction(*, system=None, user=None, name="Reserve stock", answers=None):
     """An interaction with its draft, made the way the app makes them (through services)."""
     from advisor import services
@@ -88,7 +96,7 @@ def record_decision(interaction=None, *, user=None, **data):
     from decisions import services as decision_services
 
     if interaction is None:
-        interaction = make_interaction(answers={"operation": "query", "user_waiting": "yes"})
+        interaction = make_interaction(answers={**SOMEONE_WAITS, "operation": "query"})
     if user is None:
         user = MembershipFactory(team=interaction.system.team, role=Role.OWNER).user
     from advisor.selectors import draft_for_interaction

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decisions.views.changes import decision_amend, decision_edit, decision_status
 from decisions.views.exports import (
     decision_export_json,
     decision_export_markdown,
@@ -9,12 +10,7 @@ from decisions.views.exports import (
 )
 from decisions.views.log import decision_log_page
 from decisions.views.pages import decision_detail, decision_revisions
-from decisions.views.records import (
-    decision_amend,
-    decision_edit,
-    decision_record,
-    decision_status,
-)
+from decisions.views.records import decision_record
 
 __all__ = [
     "decision_amend",

@@ -7,7 +7,13 @@ from playwright.sync_api import expect
 
 from advisor.models import Role
 from tests.browser.conftest import log_in
-from tests.factories import PASSWORD, MembershipFactory, SystemFactory, make_interaction
+from tests.factories import (
+    NOBODY_WAITS,
+    PASSWORD,
+    MembershipFactory,
+    SystemFactory,
+    make_interaction,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +22,7 @@ def test_record_accept_supersede_search_and_download(page):
     membership = MembershipFactory(role=Role.OWNER, user__username="ada")
     interaction = make_interaction(
         system=SystemFactory(team=membership.team, name="Payments"), name="Score fraud",
-        answers={"operation": "batch", "duration": "longer"},
+        answers={**NOBODY_WAITS, "operation": "batch"},
     )  # fmt: skip
     log_in(page, "ada", PASSWORD)
 
@@ -37,14 +43,14 @@ def test_record_accept_supersede_search_and_download(page):
     page.get_by_label("Justification").fill("The batch shrank to ten items.")
     page.get_by_role("button", name="Record as proposed").click()
     page.get_by_role("button", name="Mark accepted").click()
-    expect(page.get_by_text("Chosen against the advice.")).to_be_visible()
+    expect(page.get_by_text("Chosen against the advice:")).to_be_visible()
 
     page.get_by_role("link", name="ADR-0001").first.click()
     expect(page.get_by_text("Superseded by ADR-0002.")).to_be_visible()
     expect(page.locator(".badge").first).to_have_text("Superseded")
 
     page.get_by_role("link", name="Decisions", exact=True).first.click()
-    page.get_by_label("Search title, context and consequences").fill("scorer")
+    page.get_by_label("Search titles, text and people").fill("scorer")
     page.get_by_role("button", name="Apply").click()
     expect(page.locator(".timeline-item")).to_have_count(1)
     expect(page.locator(".timeline-item")).to_contain_text("ADR-0002 Call the scorer directly")

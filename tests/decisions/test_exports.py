@@ -11,7 +11,12 @@ import yaml
 from django.urls import reverse
 
 from decisions.pdf import STATIC_ORIGIN, StaticOnlyFetcher, render_html_pdf
-from tests.factories import SystemFactory, make_interaction, record_decision
+from tests.factories import (
+    NOBODY_WAITS,
+    SystemFactory,
+    make_interaction,
+    record_decision,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def decision(team, owner):
     interaction = make_interaction(
         system=SystemFactory(team=team, name="Payments"), name="Score fraud",
-        answers={"operation": "batch", "chain_depth": 5},
+        answers={**NOBODY_WAITS, "operation": "batch", "chain_depth": 5},
     )  # fmt: skip
     return record_decision(
         interaction, user=owner, chosen_option="sync",
@@ -48,10 +53,11 @@ class TestPdf:
         text = _pdf_text(response.content, tmp_path)
         assert "Checkout · ADR-0001 · Proposed" in text  # header on every page
         assert "framework default v1" in text and "Page 1 of" in text  # footer
-        assert "Chosen against the advice." in text
+        assert "Chosen against the advice:" in text
         assert "Only ten items a night." in text
         assert "Considered options" in text and "Asynchronous messaging" in text
-        assert "sync_batch" in text  # the chosen pattern's warnings
+        assert "Bulk work over direct calls" in text  # the chosen pattern's warnings, by title
+        assert "sync_batch" not in text
         assert "Practices Synchronous request-response needs" in text
         assert "Check the p99 weekly." in text
 
@@ -163,7 +169,7 @@ class TestJson:
         data = json.loads(response.content)
         assert data["reference"] == "ADR-0001"
         assert data["against_advice"] is True
-        assert data["answers"] == {"operation": "batch", "chain_depth": 5}
+        assert data["answers"] == {**NOBODY_WAITS, "operation": "batch", "chain_depth": 5}
         assert data["result"]["recommendation"] == "async"
         assert data["framework"] == {"name": "default", "version": 1}
         assert [r["kind"] for r in data["revisions"]] == ["recorded"]

@@ -7,17 +7,22 @@ from django.core.exceptions import ValidationError
 
 from decisions import services
 from decisions.models import TRANSITIONS, Decision, Revision, Status
-from tests.factories import SystemFactory, make_interaction, record_decision
+from tests.factories import (
+    NOBODY_WAITS,
+    SystemFactory,
+    make_interaction,
+    record_decision,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_recording_freezes_the_answers_framework_and_full_result():
-    interaction = make_interaction(answers={"operation": "batch", "duration": "longer"})
+    interaction = make_interaction(answers={**NOBODY_WAITS, "operation": "batch"})
     decision = record_decision(interaction)
     assert decision.reference == "ADR-0001"
     assert decision.status == Status.PROPOSED
-    assert decision.answers == {"operation": "batch", "duration": "longer"}
+    assert decision.answers == {**NOBODY_WAITS, "operation": "batch"}
     assert (decision.framework_name, decision.framework_version) == ("default", 1)
     assert decision.result["recommendation"] == "async" == decision.recommended_option
     assert set(decision.result["scores"]) == {"sync", "async", "request_reply", "cqrs_lite"}
@@ -30,7 +35,7 @@ def test_recording_freezes_the_answers_framework_and_full_result():
 
 
 def test_recording_refuses_answers_that_changed_since_the_form_was_opened():
-    interaction = make_interaction(answers={"operation": "batch"})
+    interaction = make_interaction(answers={**NOBODY_WAITS, "operation": "batch"})
     with pytest.raises(ValidationError, match="answers changed since this form was opened"):
         record_decision(interaction, assessment_revision=0)  # the draft is at revision 1
     assert not Decision.objects.exists()
@@ -42,7 +47,7 @@ def test_a_title_is_kept_on_one_line():
 
 
 def test_recording_prefills_drivers_and_consequences_from_the_advice():
-    decision = record_decision(make_interaction(answers={"operation": "batch"}))
+    decision = record_decision(make_interaction(answers={**NOBODY_WAITS, "operation": "batch"}))
     assert "What does the interaction do?" in decision.drivers
     assert "**Batch (many items in bulk)**" in decision.drivers
     assert decision.good_consequences.startswith("- The producer stays fast")
@@ -60,7 +65,7 @@ def test_numbers_are_per_team_and_consecutive():
 
 
 def test_choosing_against_the_advice_needs_a_justification():
-    interaction = make_interaction(answers={"operation": "batch"})
+    interaction = make_interaction(answers={**NOBODY_WAITS, "operation": "batch"})
     with pytest.raises(ValidationError, match="say why"):
         record_decision(interaction, chosen_option="sync", justification="  ")
     decision = record_decision(

@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from decisions.document import MARKDOWN_FIELDS
 from decisions.markdown import render_markdown
-from tests.factories import SystemFactory, make_interaction, record_decision
+from tests.factories import (
+    SOMEONE_WAITS,
+    SystemFactory,
+    make_interaction,
+    record_decision,
+)
 
 ATTACKS = [
     "<script>alert('x')</script>",
@@ -71,7 +76,9 @@ def test_safe_formatting_survives():
 @pytest.mark.django_db
 @pytest.mark.parametrize("field", MARKDOWN_FIELDS)
 def test_every_markdown_field_of_a_decision_page_is_sanitised(client, team, owner, field):
-    interaction = make_interaction(system=SystemFactory(team=team), answers={"operation": "query"})
+    interaction = make_interaction(
+        system=SystemFactory(team=team), answers={**SOMEONE_WAITS, "operation": "query"}
+    )
     payload = "\n\n".join(ATTACKS)
     decision = record_decision(
         interaction, user=owner, **{field: payload},
@@ -82,8 +89,8 @@ def test_every_markdown_field_of_a_decision_page_is_sanitised(client, team, owne
     text = client.get(reverse("decision_detail", args=[decision.pk])).text
     record = text.split('<div class="record">', 1)[1].split("</main>", 1)[0]
     # The one chart the page draws itself; user Markdown can never produce an <svg> at all.
-    without_charts = re.sub(r'<svg xmlns="http://www.w3.org/2000/svg" class="score-chart".*?</svg>',
-                            "", record, count=1, flags=re.DOTALL)  # fmt: skip
+    chart = r'<svg xmlns="http://www.w3.org/2000/svg" class="chart score-chart".*?</svg>'
+    without_charts = re.sub(chart, "", record, count=1, flags=re.DOTALL)
     assert dangerous_parts(without_charts) == [], field
     assert "<strong>bold</strong>" in record
 

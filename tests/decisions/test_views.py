@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -9,6 +12,8 @@ from advisor.models import Role
 from decisions import services
 from decisions.models import Decision, Status
 from tests.factories import (
+    NOBODY_WAITS,
+    SOMEONE_WAITS,
     MembershipFactory,
     SystemFactory,
     make_interaction,
@@ -21,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def interaction(team):
     return make_interaction(
-        system=SystemFactory(team=team, name="Shop"), answers={"operation": "batch"}
+        system=SystemFactory(team=team, name="Shop"), answers={**NOBODY_WAITS, "operation": "batch"}
     )
 
 
@@ -43,7 +48,10 @@ class TestRecord:
         response = client.get(reverse("decision_record", args=[interaction.pk]))
         assert response.status_code == 200
         assert "The advisor recommends <strong>Asynchronous messaging" in response.text
-        assert 'value="async"  id="id_chosen_option_0" required checked>' in response.text
+        checked = re.search(
+            r'<input[^>]*name="chosen_option" value="(\w+)"[^>]*checked', response.text
+        )
+        assert checked and checked.group(1) == "async"
         assert "Batch (many items in bulk)" in response.text  # a driver
 
     def test_posting_records_a_proposed_decision(self, client, editor, interaction):
@@ -51,7 +59,7 @@ class TestRecord:
         url = reverse("decision_record", args=[interaction.pk])
         response = client.post(
             url, {"title": "Queue the repricing", "chosen_option": "async",
-                  "deciders": [editor.pk], "assessment_revision": 1},
+                  "deciders": [editor.pk], "assessment_revision": 1, "record_token": uuid.uuid4()},
         )  # fmt: skip
         decision = Decision.objects.get()
         assert response.url == reverse("decision_detail", args=[decision.pk])
@@ -68,7 +76,12 @@ class TestRecord:
         client.force_login(editor)
         response = client.post(
             reverse("decision_record", args=[interaction.pk]),
-            {"title": "Call it directly", "chosen_option": "sync", "assessment_revision": 1},
+            {
+                "title": "Call it directly",
+                "chosen_option": "sync",
+                "assessment_revision": 1,
+                "record_token": uuid.uuid4(),
+            },
         )
         assert response.status_code == 422
         assert "You chose against the advisor&#x27;s recommendation" in response.text
@@ -80,7 +93,12 @@ class TestRecord:
         client.force_login(editor)
         response = client.post(
             reverse("decision_record", args=[interaction.pk]),
-            {"title": "Stale", "chosen_option": "async", "assessment_revision": 0},
+            {
+                "title": "Stale",
+                "chosen_option": "async",
+                "assessment_revision": 0,
+                "record_token": uuid.uuid4(),
+            },
         )
         assert response.status_code == 409
         assert "The answers changed since this form was opened" in response.text
@@ -121,8 +139,8 @@ class TestDetail:
         client.force_login(viewer)
         text = client.get(reverse("decision_detail", args=[decision.pk])).text
         assert (
-            "The team chose Synchronous request-response where the advisor recommended "
-            "Asynchronous messaging (fire-and-forget)." in text
+            "Chosen against the advice: the team chose Synchronous request-response where the "
+            "advisor recommended Asynchronous messaging (fire-and-forget)." in text
         )
         assert "Only ten items a night." in text
 
@@ -220,7 +238,7 @@ class TestEditAmendStatus:
         response = client.post(
             reverse("decision_record", args=[interaction.pk]),
             {"title": "Mine", "chosen_option": "async", "assessment_revision": 1,
-             "supersedes": [foreign.pk]},
+             "record_token": uuid.uuid4(), "supersedes": [foreign.pk]},
         )  # fmt: skip
         assert response.status_code == 422
         assert Decision.objects.filter(team=interaction.system.team).count() == 0
@@ -281,7 +299,7 @@ class TestRevisions:
     def test_refreezing_a_proposal_shows_answers_and_scores_in_the_diff(
         self, client, editor, decision, interaction
     ):
-        interaction.assessment.answers = {"operation": "query", "user_waiting": "yes"}
+        interaction.assessment.answers = {**SOMEONE_WAITS, "operation": "query"}
         interaction.assessment.save()
         client.force_login(editor)
         response = client.post(
@@ -290,7 +308,7 @@ class TestRevisions:
         )
         assert response.status_code == 302
         decision.refresh_from_db()
-        assert decision.answers == {"operation": "query", "user_waiting": "yes"}
+        assert decision.answers == {**SOMEONE_WAITS, "operation": "query"}
         assert decision.recommended_option == "sync" and not decision.against_advice
         text = client.get(reverse("decision_revisions", args=[decision.pk])).text
         assert "Answer: What does the interaction do?" in text
@@ -330,10 +348,10 @@ class TestLog:
     def test_filters_search_and_sorting(self, client, viewer, team, owner):
         system = SystemFactory(team=team, name="Payments")
         batch = record_decision(make_interaction(system=system, name="Reprice",
-                                                 answers={"operation": "batch"}),
+                                                 answers={**NOBODY_WAITS, "operation": "batch"}),
                                 user=owner, context="Caching the prices overnight")  # fmt: skip
         query = record_decision(make_interaction(system=system, name="Lookup",
-                                                 answers={"operation": "query"}),
+                                                 answers={**SOMEONE_WAITS, "operation": "query"}),
                                 user=owner, context="Balance lookups")  # fmt: skip
         services.decision_change_status(decision=query, user=owner, status="accepted",
                                         base_version=1)  # fmt: skip
@@ -375,13 +393,17 @@ class TestLog:
     def test_the_pattern_mix_follows_status_changes(self, client, viewer, team, owner):
         system = SystemFactory(team=team, name="Billing")
         decision = record_decision(
-            make_interaction(system=system, answers={"operation": "batch"}), user=owner
+            make_interaction(system=system, answers={**NOBODY_WAITS, "operation": "batch"}),
+            user=owner,
         )
         client.force_login(viewer)
         url = reverse("decision_log", args=[team.slug])
-        assert client.get(url).context["mix"][0]["system"] == "Billing"
-        services.decision_change_status(decision=decision, user=owner, status="rejected",
+        assert client.get(url).context["mix"] == []  # proposed: not in force yet
+        services.decision_change_status(decision=decision, user=owner, status="accepted",
                                         base_version=1)  # fmt: skip
+        assert client.get(url).context["mix"][0]["system"] == "Billing"
+        services.decision_change_status(decision=decision, user=owner, status="deprecated",
+                                        base_version=2)  # fmt: skip
         assert client.get(url).context["mix"] == []
 
     def test_the_whole_log_is_counted_without_counting_it(self, client, viewer, team, owner):

@@ -1,0 +1,155 @@
+"""Recording a decision from an interaction's current answers, frozen as they are."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from advisor.engine import Result, evaluate, parse_answers
+from advisor.frameworks import framework_version_freeze, get_framework
+from advisor.models import Assessment, Interaction
+from decisions.content import all_option_texts, refill
+from decisions.models import Decision, Revision, Status
+from decisions.search import refresh_search_text
+from decisions.services.common import (
+    check_justification,
+    decision_number_allocate,
+    editable,
+    write_revision,
+)
+
+
+class AlreadyRecorded(Exception):
+    """The form was posted before (Back and resubmit, a double click): its record exists."""
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+        super().__init__(f"This form already recorded {decision.reference}.")
+
+
+def _assess(draft: Assessment) -> tuple[Any, Result]:
+    framework = get_framework(draft.framework_name)
+    return framework, evaluate(
+        framework, parse_answers(framework, draft.answers), with_sensitivity=False
+    )
+
+
+def decision_defaults(
+    *, interaction: Interaction, draft: Assessment, chosen: str | None = None
+) -> dict[str, Any]:
+    """What a new decision starts with: the chosen option (the recommendation unless
+    `chosen` says otherwise), the answers that argue for it, its consequences, and the draft
+    revision they come from. Everything is editable.
+
+    `option_texts` holds the option-dependent text for every pattern, so a form can tell
+    pre-filled text from what the author wrote when the choice changes.
+    """
+    framework, result = _assess(draft)
+    texts = all_option_texts(framework, result)
+    chosen = chosen if chosen in framework.pattern_keys else result.recommendation
+    context = (
+        f"{interaction.source.name} calls {interaction.target.name} "
+        f"({interaction.system.name}: {interaction.name})."
+    )
+    if interaction.description:
+        context += f" {interaction.description}"
+    return {
+        "assessment_revision": draft.revision,
+        "preview": result.as_dict(),
+        "option_texts": texts,
+        "record_token": uuid.uuid4(),
+        "title": f"How {interaction.source.name} calls {interaction.target.name}: "
+        f"{interaction.name}",
+        "context": context,
+        "chosen_option": chosen,
+        **texts[chosen],
+    }
+
+
+def _existing(token) -> Decision | None:
+    if token is None:
+        return None
+    return Decision.objects.filter(record_token=token).first()
+
+
+def decision_record(
+    *,
+    interaction: Interaction,
+    user,
+    data: Mapping[str, Any],
+    deciders: Iterable = (),
+    supersedes: Iterable[Decision] = (),
+) -> Decision:
+    """Record a decision from the interaction's current answers, frozen as they are now.
+
+    `data["assessment_revision"]`, when given, is the draft revision the person saw; if the
+    answers changed since, nothing is recorded (they would freeze advice nobody read).
+    `data["record_token"]`, when given, is the form's one-time token: a second post of the
+    same form raises `AlreadyRecorded` with the first record, and uses up no number.
+    """
+    token = data.get("record_token")
+    done = _existing(token)
+    if done is not None:
+        raise AlreadyRecorded(done)
+    try:
+        return _record(
+            interaction=interaction, user=user, data=data, deciders=deciders,
+            supersedes=list(supersedes), token=token,
+        )  # fmt: skip
+    except IntegrityError:
+        done = _existing(token)  # the same form, posted twice at the same moment
+        if done is None:
+            raise
+        raise AlreadyRecorded(done) from None
+
+
+@transaction.atomic
+def _record(*, interaction, user, data, deciders, supersedes, token) -> Decision:
+    draft = Assessment.objects.select_for_update().get(interaction=interaction)
+    seen = data.get("assessment_revision")
+    if seen is not None and seen != draft.revision:
+        raise ValidationError(
+            "The answers changed since this form was opened (someone saved the "
+            "questionnaire). Check the new recommendation below, then record."
+        )
+    framework = get_framework(draft.framework_name)
+    chosen = data["chosen_option"]
+    if chosen not in framework.pattern_keys:
+        raise ValidationError({"chosen_option": "Choose one of the framework's patterns."})
+    # Warnings and practices are those of the chosen pattern, whatever was recommended.
+    answers = parse_answers(framework, draft.answers)
+    result = evaluate(framework, answers, pattern=chosen)
+    frozen = result.as_dict()
+    check_justification(data, frozen)
+    team = interaction.system.team
+    if any(old.team_id != team.pk for old in supersedes):
+        raise ValidationError({"supersedes": "Only decisions of the same team can be superseded."})
+    if any(old.status != Status.ACCEPTED for old in supersedes):
+        raise ValidationError({"supersedes": "Only accepted decisions can be superseded."})
+    # Text left as pre-filled for another option follows the option finally chosen.
+    values, _ = refill(editable(data), all_option_texts(framework, result), chosen)
+    decision = Decision.objects.create(
+        team=team,
+        number=decision_number_allocate(team=team),
+        interaction=interaction,
+        system_name=interaction.system.name,
+        interaction_name=interaction.name,
+        framework_name=framework.name,
+        framework_version=framework.version,
+        framework_frozen=framework_version_freeze(framework.name),
+        answers=draft.answers,
+        result=frozen,
+        recommended_option=result.recommendation if result.advised else "",
+        record_token=token,
+        created_by=user,
+        **values,
+    )  # fmt: skip
+    decision.deciders.set(deciders)
+    decision.supersedes.set(supersedes)
+    write_revision(decision, kind=Revision.Kind.RECORDED, author=user)
+    refresh_search_text(decision)
+    return decision

@@ -1,0 +1,229 @@
+"""A record follows the option the team chose, claims no advice that was not given, is
+recorded once per form and reads the same whatever happens to the framework files later."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from html import escape
+
+import pytest
+from django.urls import reverse
+
+from advisor import frameworks
+from advisor.models import Role
+from decisions.models import Decision
+from tests.factories import (
+    NOBODY_WAITS,
+    MembershipFactory,
+    SystemFactory,
+    make_interaction,
+    record_decision,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Batch work nobody waits for: the advisor recommends fire-and-forget messaging.
+BATCH = {**NOBODY_WAITS, "operation": "batch"}
+SYNC_BAD = "Each call holds a thread and a connection while it waits"
+
+
+@pytest.fixture
+def team():
+    return SystemFactory().team
+
+
+@pytest.fixture
+def editor(team):
+    return MembershipFactory(team=team, role=Role.EDITOR).user
+
+
+def _form(client, interaction) -> dict:
+    """The record form's fields as a browser would post them back, untouched."""
+    response = client.get(reverse("decision_record", args=[interaction.pk]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = (
+            [str(v.pk if hasattr(v, "pk") else v) for v in value]
+            if isinstance(value, list)
+            else value
+        )
+    return data
+
+
+def _record(client, interaction, **changes):
+    data = {**_form(client, interaction), **changes}
+    return client.post(reverse("decision_record", args=[interaction.pk]), data)
+
+
+class TestTheChosenOptionDrivesTheRecord:
+    def test_untouched_text_follows_the_option_finally_chosen(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        response = _record(
+            client, interaction, chosen_option="sync",
+            justification="Ten items a night; a queue is not worth running.",
+        )  # fmt: skip
+        assert response.status_code == 302
+        decision = Decision.objects.get()
+        framework = frameworks.get_framework()
+        sync, async_ = framework.pattern("sync"), framework.pattern("async")
+        assert decision.good_consequences == "\n".join(f"- {c}" for c in sync.good_consequences)
+        assert decision.bad_consequences == "\n".join(f"- {c}" for c in sync.bad_consequences)
+        assert not any(c in decision.bad_consequences for c in async_.bad_consequences)
+        # Against the advice, the drivers give both sides.
+        assert "In favour of Synchronous request-response (chosen):" in decision.drivers
+        assert (
+            "In favour of Asynchronous messaging (fire-and-forget) (the advisor's "
+            "recommendation):" in decision.drivers
+        )
+
+    def test_what_the_author_wrote_is_never_replaced(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        _record(client, interaction, chosen_option="sync", justification="Small volumes.",
+                bad_consequences="- Our own words about the downside.")  # fmt: skip
+        decision = Decision.objects.get()
+        assert decision.bad_consequences == "- Our own words about the downside."
+        assert decision.good_consequences.startswith("- ")  # untouched: re-filled
+
+    def test_htmx_refill_swaps_the_form_with_the_chosen_options_text(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        data = {**_form(client, interaction), "chosen_option": "sync", "refill": "1"}
+        response = client.post(
+            reverse("decision_record", args=[interaction.pk]), data, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200
+        assert response.text.lstrip().startswith('<form id="decision-form"')
+        bad = frameworks.get_framework().pattern("sync").bad_consequences[0]
+        assert escape(bad) in response.text
+        assert "You are choosing Synchronous request-response against the advice" in response.text
+        assert not Decision.objects.exists()
+
+    def test_without_javascript_the_refill_button_returns_the_page(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        data = {**_form(client, interaction), "chosen_option": "sync", "refill": "1"}
+        response = client.post(reverse("decision_record", args=[interaction.pk]), data)
+        assert response.status_code == 200
+        assert "<!doctype html>" in response.text
+        bad = frameworks.get_framework().pattern("sync").bad_consequences[0]
+        assert escape(bad) in response.text
+        assert not Decision.objects.exists()
+
+
+class TestNoInventedAdvice:
+    def test_with_too_few_answers_nothing_is_recommended(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers={})
+        client.force_login(editor)
+        page = client.get(reverse("decision_record", args=[interaction.pk])).text
+        assert "no recommendation" in page and "The advisor recommends" not in page
+        assert "(recommended)" not in page and ": 50.0" not in page
+        response = _record(client, interaction, chosen_option="request_reply")
+        assert response.status_code == 302  # no justification needed: there was no advice
+        decision = Decision.objects.get()
+        assert decision.recommended_option == "" and not decision.against_advice
+        text = client.get(reverse("decision_detail", args=[decision.pk])).text
+        assert "Recorded without the advisor&#x27;s recommendation." in text
+        assert "Score when recorded" not in text and "<svg" not in text
+        markdown = client.get(reverse("decision_export_markdown", args=[decision.pk])).text
+        assert "recorded without the advisor's recommendation" in markdown
+        assert "recommended-option" not in markdown and "Score when recorded" not in markdown
+
+    def test_a_ruled_out_option_needs_a_real_reason_and_names_the_rule(self, client, team, editor):
+        interaction = make_interaction(
+            system=team.systems.get(), answers={**BATCH, "caller_needs_result": "yes"}
+        )
+        client.force_login(editor)
+        response = _record(client, interaction, chosen_option="async", justification="test")
+        assert response.status_code == 422
+        assert "ruled out by the rule “The caller needs the answer”" in response.text
+        assert not Decision.objects.exists()
+        reason = "The caller polls the ledger for the outcome, so no reply is needed here."
+        assert _record(client, interaction, chosen_option="async",
+                       justification=reason).status_code == 302  # fmt: skip
+        decision = Decision.objects.get()
+        for url in ("decision_detail", "decision_export_markdown"):
+            text = client.get(reverse(url, args=[decision.pk])).content.decode()
+            assert "The caller needs the answer" in text
+            assert "fire-and-forget messaging never brings one back" in text
+
+
+class TestOneSubmitOneRecord:
+    def test_posting_the_same_form_twice_records_once(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        data = _form(client, interaction)
+        first = client.post(reverse("decision_record", args=[interaction.pk]), data)
+        again = client.post(reverse("decision_record", args=[interaction.pk]), data, follow=True)
+        decision = Decision.objects.get()
+        assert (
+            first.url
+            == again.redirect_chain[0][0]
+            == reverse("decision_detail", args=[decision.pk])
+        )
+        assert "already recorded ADR-0001" in again.text
+        assert team.decision_sequence.last_number == 1  # no number used up
+
+    def test_a_fresh_form_records_a_new_decision(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        _record(client, interaction)
+        _record(client, interaction, record_token=str(uuid.uuid4()))
+        assert Decision.objects.count() == 2
+
+
+class TestFrozenRendering:
+    def test_a_record_reads_the_same_after_the_framework_file_changes(
+        self, client, team, editor, tmp_path, monkeypatch
+    ):
+        decision = record_decision(make_interaction(system=team.systems.get(), answers=BATCH),
+                                   user=editor)  # fmt: skip
+        client.force_login(editor)
+        before = client.get(reverse("decision_detail", args=[decision.pk])).text
+        # The framework file is edited: a question, a choice and a pattern renamed.
+        source = json.loads((frameworks.FRAMEWORKS_DIR / "default.json").read_text())
+        source["questions"][1]["text"] = "RENAMED QUESTION"
+        source["questions"][1]["choices"][3]["label"] = "RENAMED CHOICE"
+        source["patterns"][1]["name"] = "RENAMED PATTERN"
+        (tmp_path / "default.json").write_text(json.dumps(source))
+        monkeypatch.setattr(frameworks, "FRAMEWORKS_DIR", tmp_path)
+        monkeypatch.setattr("advisor.engine.framework.FRAMEWORKS_DIR", tmp_path)
+        frameworks.get_framework.cache_clear()
+        frameworks._live_document.cache_clear()
+        frameworks.frozen_framework.cache_clear()
+        try:
+            assert frameworks.get_framework().pattern("async").name == "RENAMED PATTERN"
+            after = client.get(reverse("decision_detail", args=[decision.pk])).text
+            markdown = client.get(reverse("decision_export_markdown", args=[decision.pk])).text
+        finally:
+            frameworks.get_framework.cache_clear()
+            frameworks._live_document.cache_clear()
+            frameworks.frozen_framework.cache_clear()
+        assert "RENAMED" not in after and "RENAMED" not in markdown
+        assert "What does the interaction do?" in after and "Batch (many items in bulk)" in after
+        strip = re.compile(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"')
+        assert strip.sub("", after) == strip.sub("", before)
+
+
+class TestTitlesNotKeys:
+    def test_warnings_and_practices_show_titles(self, client, team, editor):
+        decision = record_decision(
+            make_interaction(system=team.systems.get(), answers=BATCH), user=editor,
+            chosen_option="sync", justification="Small volumes.",
+        )  # fmt: skip
+        client.force_login(editor)
+        for url in ("decision_detail", "decision_export_markdown"):
+            text = client.get(reverse(url, args=[decision.pk])).content.decode()
+            body = text.split("\n---\n", 1)[-1]  # Markdown: keys only in the front matter
+            assert "Bulk work over direct calls" in body
+            assert "Timeouts and bounded retries" in body
+            for key in ("sync_batch", "timeouts_retries", "circuit_breakers"):
+                assert key not in body
