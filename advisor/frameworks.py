@@ -1,8 +1,10 @@
 """The frameworks the web app scores with, and the frozen copies records render from.
 
-A live framework is read from its file once per process. A decision renders from the
-`FrameworkVersion` it was recorded with, parsed once per process into a small bounded cache
-(the rows never change, so a cached copy is never stale).
+A live framework is read from its file once per process, and only a framework the project
+ships (a file in fixtures/frameworks/) can be named: a name from a request never reaches the
+file system. A decision renders from the `FrameworkVersion` it was recorded with, parsed once
+per process into a small bounded cache (the rows never change, so a cached copy is never
+stale).
 """
 
 from __future__ import annotations
@@ -14,21 +16,30 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from advisor.engine import Framework, load_framework, parse_framework
+from advisor.engine import Framework, FrameworkError, load_framework, parse_framework
 from advisor.engine.framework import FRAMEWORKS_DIR
 
 DEFAULT_FRAMEWORK = "default"
 
 
 @cache
+def framework_names() -> frozenset[str]:
+    """The frameworks the project ships."""
+    return frozenset(path.stem for path in FRAMEWORKS_DIR.glob("*.json"))
+
+
 def get_framework(name: str = DEFAULT_FRAMEWORK) -> Framework:
+    """The live framework `name`; FrameworkError for any name the project does not ship."""
+    if name not in framework_names():
+        raise FrameworkError(
+            "", f"no framework {name[:60]!r} (available: {', '.join(sorted(framework_names()))})"
+        )
+    return _load(name)
+
+
+@cache
+def _load(name: str) -> Framework:
     return load_framework(name)
-
-
-def _document(name: str) -> dict[str, Any]:
-    """The framework file's parsed JSON (get_framework has validated it already)."""
-    get_framework(name)
-    return json.loads((FRAMEWORKS_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def _digest(document: dict[str, Any]) -> str:
@@ -38,7 +49,9 @@ def _digest(document: dict[str, Any]) -> str:
 
 @cache
 def _live_document(name: str) -> tuple[str, dict[str, Any]]:
-    document = _document(name)
+    """The framework file's parsed JSON and its digest (get_framework validates it)."""
+    get_framework(name)
+    document = json.loads((FRAMEWORKS_DIR / f"{name}.json").read_text(encoding="utf-8"))
     return _digest(document), document
 
 
@@ -65,14 +78,20 @@ def frozen_framework(version_id: int) -> Framework:
     """The framework a record was made with, from its immutable stored copy."""
     from advisor.models import FrameworkVersion
 
-    return parse_framework(FrameworkVersion.objects.values_list("document", flat=True).get(
-        pk=version_id))  # fmt: skip
+    document = FrameworkVersion.objects.values_list("document", flat=True).get(pk=version_id)
+    return parse_framework(document)
 
 
 def framework_for_record(record) -> Framework:
     """The framework a record (anything with `framework_frozen_id` and `framework_name`)
     renders and re-evaluates with: its frozen copy. Only records that predate frozen copies
-    and whose migration found no file fall back to the live framework."""
+    and whose version could not be found fall back to the live framework."""
     if record.framework_frozen_id is not None:
         return frozen_framework(record.framework_frozen_id)
     return get_framework(record.framework_name)
+
+
+def clear_caches() -> None:
+    """Forget every framework read so far (for tests that change the files or the rows)."""
+    for cached in (framework_names, _load, _live_document, frozen_framework):
+        cached.cache_clear()

@@ -26,9 +26,11 @@ _BASE_SALT = "advisor.questionnaire.base"
 _RESOLVE_SALT = "advisor.questionnaire.resolve"
 KEEP_MINE = "mine"
 TAKE_THEIRS = "theirs"
-# Answers posted by a session that had run out, kept until the person is back.
-_UNSAVED_KEY = "unsaved_answers:{}"
+# Answers posted by a session that had run out, kept until the person is back: one form at
+# a time, each value cut to size, so what an anonymous post can leave in a session is small.
+_UNSAVED_KEY = "unsaved_answers"
 _MAX_STASHED_VALUE = 200
+_MAX_STASHED_BASE = 8_000
 
 
 def answers_from_post(framework: Framework, data) -> dict[str, Any]:
@@ -205,16 +207,19 @@ def stash_unsaved_answers(session, interaction_id: int, framework: Framework, da
     for key in [*answer_keys(framework), "base", "framework"]:
         values = data.getlist(key)
         if values:
-            limit = None if key == "base" else _MAX_STASHED_VALUE
+            limit = _MAX_STASHED_BASE if key == "base" else _MAX_STASHED_VALUE
             fields[key] = [value[:limit] for value in values[:20]]
-    session[_UNSAVED_KEY.format(interaction_id)] = fields
+    session[_UNSAVED_KEY] = {"interaction": interaction_id, "fields": fields}
 
 
 def pop_unsaved_answers(session, interaction_id: int):
     """The stashed form for `interaction_id` as a QueryDict, once; None if there is none."""
     from django.http import QueryDict
 
-    fields = session.pop(_UNSAVED_KEY.format(interaction_id), None)
+    stashed = session.get(_UNSAVED_KEY)
+    if not isinstance(stashed, dict) or stashed.get("interaction") != interaction_id:
+        return None
+    fields = session.pop(_UNSAVED_KEY)["fields"]
     if not isinstance(fields, dict):
         return None
     data = QueryDict(mutable=True)

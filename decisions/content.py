@@ -75,10 +75,16 @@ def _same(a: str, b: str) -> bool:
 
 
 def refill(
-    values: Mapping[str, str], texts: Mapping[str, Mapping[str, str]], chosen: str
+    values: Mapping[str, str],
+    texts: Mapping[str, Mapping[str, str]],
+    chosen: str,
+    *,
+    fill_empty: bool = False,
 ) -> tuple[dict[str, str], tuple[str, ...]]:
-    """`values` with every option field the author left as pre-filled (for any option, or
-    empty) replaced by the text for `chosen`; what the author wrote is kept.
+    """`values` with every option field the author left as pre-filled (for any option)
+    replaced by the text for `chosen`; what the author wrote is kept. An emptied field is
+    kept empty when saving (the author cleared it); `fill_empty` fills it, for the form's
+    live re-fill when the choice changes.
 
     Returns the new values and the fields that were replaced.
     """
@@ -86,8 +92,8 @@ def refill(
     changed = []
     for field in OPTION_FIELDS:
         current = str(values.get(field) or "")
-        untouched = not current.strip() or any(
-            _same(current, option[field]) for option in texts.values()
+        untouched = (fill_empty and not current.strip()) or any(
+            _same(current, option[field]) for option in texts.values() if option[field]
         )
         if untouched and not _same(current, texts[chosen][field]):
             refilled[field] = texts[chosen][field]

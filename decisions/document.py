@@ -65,10 +65,11 @@ class Choice:
     def unadvised_reason(self) -> str:
         if self.advised:
             return ""
+        missing = ", ".join(f"“{text}”" for text in self.missing)
         return (
             "Too few questions were answered for the advisor to recommend anything"
-            + (f" (still unanswered: {'; '.join(self.missing)})" if self.missing else "")
-            + ", so the scores below are not advice."
+            + (f"; still unanswered: {missing}" if missing else "")
+            + "."
         )
 
 
@@ -94,10 +95,8 @@ def choice_of(framework: Framework, result: dict[str, Any], chosen: str) -> Choi
 
 
 def _rule_title(framework: Framework, key: str) -> str:
-    for rule in framework.viability:
-        if rule.key == key:
-            return rule.title or rule.reason
-    return "A hard rule of the framework"
+    """The rule's title, or "" for a rule that has none (its reason then speaks alone)."""
+    return next((rule.title for rule in framework.viability if rule.key == key), "")
 
 
 def _warnings(framework: Framework, result: dict[str, Any]) -> list[dict[str, str]]:

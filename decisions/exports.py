@@ -13,7 +13,8 @@ from decisions.models import Decision
 def _because(item: str) -> str:
     """A consequence or pro/con as the end of "Good, because …": a leading capital that
     starts a word of lower-case letters becomes lower case (an acronym such as "API" stays)."""
-    if len(item) > 1 and item[0].isupper() and item[1].islower():
+    word = item.split(" ", 1)[0]
+    if word[:1].isupper() and (word == "A" or (word[1:].isalpha() and word[1:].islower())):
         return item[0].lower() + item[1:]
     return item
 
@@ -60,8 +61,9 @@ def decision_markdown(decision: Decision) -> str:
     lines += ["", "## Decision Outcome", ""]
     lines += [_outcome(choice)]
     if choice.ruled_out:
-        lines += [""] + [f"Ruled out by the rule “{title}”: {reason}"
-                         for title, reason in choice.ruled_out]  # fmt: skip
+        for title, reason in choice.ruled_out:
+            lines += ["", f"Ruled out by the rule “{title}”: {reason}" if title else
+                      f"Ruled out: {reason}"]  # fmt: skip
     if not choice.advised:
         lines += ["", choice.unadvised_reason]
     if decision.justification.strip():

@@ -23,7 +23,7 @@ class DecisionForm(forms.Form):
     chosen_option = forms.ChoiceField(
         label="Chosen option", widget=forms.RadioSelect,
         help_text="Changing it re-fills the drivers and consequences you have not edited "
-        "(what you wrote stays).",
+        "(what you wrote stays); without JavaScript, press “Re-fill” below, or just save.",
     )  # fmt: skip
     justification = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -87,10 +87,9 @@ class DecisionForm(forms.Form):
         self.fields["deciders"].queryset = team.members.order_by("username")
         if editing:
             self.fields["version"].required = True
-            del self.fields["supersedes"], self.fields["assessment_revision"]
-            del self.fields["record_token"]
+            del self.fields["supersedes"], self.fields["record_token"]
             if isinstance(self, AmendForm):
-                del self.fields["refreeze"]
+                del self.fields["refreeze"], self.fields["assessment_revision"]
         else:
             del self.fields["refreeze"]
         if not editing:

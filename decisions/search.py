@@ -2,8 +2,9 @@
 
 Every decision carries `search_text`: its title, context, drivers, justification, good and
 bad consequences, confirmation, links, consulted, informed and the decision-makers'
-usernames and names, in one column, refreshed by `refresh_search_text` whenever a write
-changes any of them. Each database then indexes that one column:
+usernames and names, in one column, refreshed by `refresh_search_text` whenever a decision
+is recorded, edited or amended (a person renamed later is found under the new name once
+their decisions are next saved). Each database then indexes that one column:
 
 - PostgreSQL: full-text search over `to_tsvector('english', search_text)`, with a GIN index
   on exactly that expression. Queries use web-search syntax ("quoted phrases", `or`,

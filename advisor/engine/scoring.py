@@ -164,7 +164,7 @@ def tally(framework: Framework, answers: Mapping[str, Any], *, explain: bool = T
         if rule.when(answers):
             for pattern in rule.rules_out:
                 viable[pattern] = False
-                vetoes.append(Veto(pattern, rule.key, rule.reason, rule.title or rule.reason))
+                vetoes.append(Veto(pattern, rule.key, rule.reason, rule.title))
 
     scores = dict(zip(patterns, (round(points, 6) for points in raw), strict=True))
     ranking = tuple(sorted(patterns, key=lambda p: (not viable[p], -scores[p], patterns.index(p))))

@@ -10,25 +10,34 @@ from django.db import migrations, models
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "frameworks"
 
 
+def _document_of(name, version):
+    """The framework `name` at `version`: a copy kept under history/, or the current file
+    if it is that version; None when neither is."""
+    for path in (FRAMEWORKS_DIR / "history" / f"{name}-{version}.json", FRAMEWORKS_DIR / f"{name}.json"):
+        if path.exists():
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("name") == name and document.get("version") == version:
+                return document
+    return None
+
+
 def freeze_existing(apps, schema_editor):
-    """Records made before frameworks were frozen get the framework file as it is now: the
-    closest copy there is of what they were made with."""
+    """Records made before frameworks were frozen get the framework version they name, from
+    the copies the project keeps of its earlier versions; a record whose version is not
+    kept anywhere stays unfrozen (and renders from the live framework)."""
     Decision = apps.get_model("decisions", "Decision")
     FrameworkVersion = apps.get_model("advisor", "FrameworkVersion")
-    for name in Decision.objects.filter(framework_frozen=None).values_list(
-        "framework_name", flat=True
-    ).distinct():
-        path = FRAMEWORKS_DIR / f"{name}.json"
-        if not path.exists():
+    pending = Decision.objects.filter(framework_frozen=None)
+    for name, version in pending.values_list("framework_name", "framework_version").distinct():
+        document = _document_of(name, version)
+        if document is None:
             continue
-        document = json.loads(path.read_text(encoding="utf-8"))
         canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode()).hexdigest()
         frozen, _ = FrameworkVersion.objects.get_or_create(
-            digest=digest,
-            defaults={"name": document["name"], "version": document["version"], "document": document},
+            digest=digest, defaults={"name": name, "version": version, "document": document}
         )
-        Decision.objects.filter(framework_frozen=None, framework_name=name).update(
+        pending.filter(framework_name=name, framework_version=version).update(
             framework_frozen=frozen
         )
 

@@ -49,11 +49,20 @@ def _with_result_for(decision: Decision, changes: dict[str, Any]) -> dict[str, A
                                   "mitigations": fresh["mitigations"]}}  # fmt: skip
 
 
-def _refrozen(decision: Decision, changes: dict[str, Any]) -> dict[str, Any]:
-    """The interaction's current answers and their result, frozen into `decision`."""
+def _refrozen(decision: Decision, changes: dict[str, Any], seen: int | None) -> dict[str, Any]:
+    """The interaction's current answers and their result, frozen into `decision`.
+
+    `seen` is the questionnaire revision when the form was opened: answers saved after it
+    are refused, as when recording, so a re-freeze never takes answers nobody looked at.
+    """
     if decision.interaction_id is None:
         raise ValidationError("The interaction was deleted: there are no current answers.")
-    draft = Assessment.objects.get(interaction_id=decision.interaction_id)
+    draft = Assessment.objects.select_for_update().get(interaction_id=decision.interaction_id)
+    if seen is not None and seen != draft.revision:
+        raise ValidationError(
+            "The questionnaire changed since this form was opened: open the interaction to "
+            "read its new answers and advice, then re-freeze."
+        )
     framework = get_framework(draft.framework_name)
     chosen = changes["chosen_option"]
     if chosen not in framework.pattern_keys:
@@ -97,7 +106,10 @@ def decision_update(
             f"amend or supersede it instead of editing it."
         )
     changes = editable(data)
-    changes = _refrozen(decision, changes) if refreeze else _with_result_for(decision, changes)
+    if refreeze:
+        changes = _refrozen(decision, changes, data.get("assessment_revision"))
+    else:
+        changes = _with_result_for(decision, changes)
     result = changes.get("result", decision.result)
     check_justification(data, result)
     _save_over(decision, base_version=base_version, changes=changes)

@@ -77,11 +77,13 @@ def check_justification(data: Mapping[str, Any], result: Mapping[str, Any]) -> N
     vetoes = [v for v in result.get("vetoes", []) if v["pattern"] == chosen]
     if vetoes:
         if len(justification) < RULED_OUT_MINIMUM:
-            rule = vetoes[0]
+            rules = " ".join(
+                (f"By the rule “{rule['title']}”: " if rule.get("title") else "") + rule["reason"]
+                for rule in vetoes
+            )
             raise ValidationError({"justification": (
-                f"This option is ruled out by the rule “{rule.get('title') or rule['rule']}”: "
-                f"{rule['reason']} Explain, in a sentence or more, why the team takes it "
-                f"anyway and how it will live with that."
+                f"This option is ruled out. {rules} Explain, in a sentence or more, why the "
+                f"team takes it anyway and how it will live with that."
             )})  # fmt: skip
         return
     advised = result.get("advice", {}).get("given", True)

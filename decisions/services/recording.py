@@ -6,13 +6,13 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from advisor.engine import Result, evaluate, parse_answers
 from advisor.frameworks import framework_version_freeze, get_framework
 from advisor.models import Assessment, Interaction
-from decisions.content import all_option_texts, refill
+from decisions.content import OPTION_FIELDS, all_option_texts, refill
 from decisions.models import Decision, Revision, Status
 from decisions.search import refresh_search_text
 from decisions.services.common import (
@@ -70,10 +70,11 @@ def decision_defaults(
     }
 
 
-def _existing(token) -> Decision | None:
+def _existing(token, interaction: Interaction) -> Decision | None:
+    """The decision this form recorded before: only ever one of the same interaction."""
     if token is None:
         return None
-    return Decision.objects.filter(record_token=token).first()
+    return Decision.objects.filter(record_token=token, interaction=interaction).first()
 
 
 def decision_record(
@@ -92,7 +93,7 @@ def decision_record(
     same form raises `AlreadyRecorded` with the first record, and uses up no number.
     """
     token = data.get("record_token")
-    done = _existing(token)
+    done = _existing(token, interaction)
     if done is not None:
         raise AlreadyRecorded(done)
     try:
@@ -101,10 +102,18 @@ def decision_record(
             supersedes=list(supersedes), token=token,
         )  # fmt: skip
     except IntegrityError:
-        done = _existing(token)  # the same form, posted twice at the same moment
-        if done is None:
-            raise
-        raise AlreadyRecorded(done) from None
+        done = _existing(token, interaction)  # the same form, posted twice at once
+        if done is not None:
+            raise AlreadyRecorded(done) from None
+        if token is not None and Decision.objects.filter(record_token=token).exists():
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: (  # a token from another interaction's form
+                        "This form was already used to record a decision; open it again."
+                    )
+                }
+            ) from None
+        raise
 
 
 @transaction.atomic
@@ -131,7 +140,11 @@ def _record(*, interaction, user, data, deciders, supersedes, token) -> Decision
     if any(old.status != Status.ACCEPTED for old in supersedes):
         raise ValidationError({"supersedes": "Only accepted decisions can be superseded."})
     # Text left as pre-filled for another option follows the option finally chosen.
-    values, _ = refill(editable(data), all_option_texts(framework, result), chosen)
+    values = editable(data)
+    # A form that was never pre-filled (no option was chosen for the team) gets the chosen
+    # option's text; one the author emptied stays empty.
+    never_filled = not any(str(values[field]).strip() for field in OPTION_FIELDS)
+    values, _ = refill(values, all_option_texts(framework, result), chosen, fill_empty=never_filled)
     decision = Decision.objects.create(
         team=team,
         number=decision_number_allocate(team=team),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from advisor import access
 from advisor.frameworks import framework_for_record
+from advisor.models import Assessment
 from decisions import services
 from decisions.document import record_context
 from decisions.forms import AmendForm, DecisionForm, StatusForm
@@ -69,6 +70,13 @@ def _edit(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpRespo
     else:
         initial = {field: getattr(decision, field) for field in services.EDITABLE_FIELDS}
         initial.update(version=decision.version, deciders=list(decision.deciders.all()))
+        if decision.interaction_id is not None and not amend:
+            # A re-freeze takes the answers as they are when this form is opened, or none.
+            initial["assessment_revision"] = (
+                Assessment.objects.filter(interaction_id=decision.interaction_id)
+                .values_list("revision", flat=True)
+                .first()
+            )
         form = form_class(initial=initial, **form_kwargs)
     refill = bool(request.method == "POST" and request.POST.get("refill"))
     status = 409 if theirs else (422 if form.is_bound and form.errors else 200)

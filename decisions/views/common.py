@@ -62,7 +62,7 @@ def refilled_initial(form_class, data, texts: dict[str, dict[str, str]]) -> dict
         initial[name] = data.getlist(name) if multiple else data.get(name, "")
     chosen = initial.get("chosen_option")
     if chosen in texts:
-        initial, _ = refill(initial, texts, chosen)
+        initial, _ = refill(initial, texts, chosen, fill_empty=True)
     return initial
 
 

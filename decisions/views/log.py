@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor import access
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_for_record, get_framework
 from decisions.charts import pattern_mix_svg
 from decisions.filters import LogFilterForm
+from decisions.presenters import pattern_name
 from decisions.selectors import LogFilters, decision_count, decision_log, pattern_mix
 
 
@@ -36,7 +37,8 @@ def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
         paginator.count = decision_count(team)
     page = paginator.get_page(form.cleaned_data.get("page"))
     names = {pattern.key: pattern.name for pattern in framework.patterns}
-    rows = [(decision, names.get(decision.chosen_option, decision.chosen_option))
+    # Each record names its option as the framework it was made with does.
+    rows = [(decision, pattern_name(framework_for_record(decision), decision.chosen_option))
             for decision in page]  # fmt: skip
     mix = [
         {"system": row["system"], "svg": pattern_mix_svg(row["counts"], names)}

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor import access
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_for_record
 from decisions.diff import revision_diff
 from decisions.document import record_context
 from decisions.models import TRANSITIONS, Revision, Status
@@ -34,16 +34,23 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/decision_detail.html", context)
 
 
+@never_cache
 @require_GET
 @login_required
 def decision_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_decision_for_user(request, pk, access.READ)
-    revisions = list(decision.revisions.select_related("author").order_by("-version"))
-    framework = get_framework(decision.framework_name)
+    # The list needs who, when and why; only the two revisions compared are read in full.
+    revisions = list(decision.revisions.select_related("author").defer("data").order_by("-version"))
+    framework = framework_for_record(decision)
     versions = {revision.version: revision for revision in revisions}
     to_version = _version(request.GET, "to", versions, revisions[0].version)
     from_version = _version(request.GET, "from", versions, max(1, to_version - 1))
-    diff = revision_diff(framework, versions[from_version].data, versions[to_version].data)
+    data = dict(
+        decision.revisions.filter(version__in={from_version, to_version}).values_list(
+            "version", "data"
+        )
+    )
+    diff = revision_diff(framework, data[from_version], data[to_version])
     return render(
         request, "decisions/decision_revisions.html",
         {"decision": decision, "team": decision.team, "revisions": revisions,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +16,9 @@ from advisor import access
 from advisor.frameworks import get_framework
 from advisor.selectors import draft_for_interaction
 from decisions import services
+from decisions.content import OPTION_FIELDS
 from decisions.forms import DecisionForm
+from decisions.models import Decision
 from decisions.views.common import (
     _get_interaction_for_user,
     _option_choices,
@@ -24,6 +28,30 @@ from decisions.views.common import (
 )
 
 TEMPLATE = "decisions/decision_form.html"
+SESSION_TOKEN = "record-form:{}"
+
+
+def _form_token(request: HttpRequest, interaction, draft) -> tuple[uuid.UUID, Decision | None]:
+    """The record form's one-time token for this interaction in this session, and the
+    decision it already recorded, if any.
+
+    The same token comes back until the answers change or a new form is asked for
+    (`?new`), so a form reached again with Back and posted again finds the record it made,
+    even though the page itself is never cached.
+    """
+    key = SESSION_TOKEN.format(interaction.pk)
+    stored = request.session.get(key)
+    if (
+        "new" not in request.GET
+        and isinstance(stored, dict)
+        and (stored.get("revision") == draft.revision)
+    ):
+        token = uuid.UUID(stored["token"])
+    else:
+        token = uuid.uuid4()
+        request.session[key] = {"token": str(token), "revision": draft.revision}
+    done = Decision.objects.filter(record_token=token, interaction=interaction).first()
+    return token, done
 
 
 @never_cache
@@ -46,7 +74,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
         "team": interaction.system.team, "options": _option_choices(framework, preview),
         "result": preview, "refill_url": request.path,
     }  # fmt: skip
-    status = 200
+    status, recorded = 200, None
     if request.method == "POST" and request.POST.get("refill"):
         form = DecisionForm(initial=refilled_initial(DecisionForm, request.POST, texts),
                             **form_kwargs)  # fmt: skip
@@ -76,7 +104,12 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Recorded {decision.reference} as proposed.")
                 return redirect("decision_detail", pk=decision.pk)
     else:
-        initial = {**defaults, "deciders": [request.user.pk]}
+        token, recorded = _form_token(request, interaction, draft)
+        initial = {**defaults, "record_token": token, "deciders": [request.user.pk]}
+        if not preview["advice"]["given"] and "chosen" not in request.GET:
+            # Without advice nothing is chosen for the team: no option, no option's text.
+            for field in ("chosen_option", *OPTION_FIELDS):
+                initial.pop(field, None)
         superseded = _small_int(request.GET.get("supersedes"))
         if superseded is not None:
             initial["supersedes"] = [superseded]
@@ -85,7 +118,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, TEMPLATE + partial,
         {"form": form, "team": interaction.system.team, "interaction": interaction,
-         "mode": "record",
+         "mode": "record", "recorded": recorded,
          **choice_context(framework, preview, form["chosen_option"].value())},
         status=status,
     )  # fmt: skip

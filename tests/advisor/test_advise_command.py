@@ -50,7 +50,7 @@ def test_its_json_has_the_contracts_shape(tmp_path):
     }}))  # fmt: skip
     output = advise_in_process(str(path), "--pattern", "async")
     assert list(output) == TOP_LEVEL_KEYS
-    assert output["framework"] == {"name": "default", "version": 1}
+    assert output["framework"] == {"name": "default", "version": 2}
     assert set(output["scores"]) == set(output["viable"]) == set(output["contributions"])
     assert sorted(output["ranking"]) == sorted(output["scores"])
     assert output["vetoes"] and all(

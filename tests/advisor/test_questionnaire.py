@@ -127,14 +127,26 @@ class TestLiveScoring:
     ):
         client.force_login(editor)
         answers = {"operation": "batch", "chain_depth": "5", "per_hop_p50_ms": "100",
-                   "backlog_messages": "500000", "processing_rate_per_s": "10"}  # fmt: skip
+                   "backlog_messages": "500000", "processing_rate_per_s": "10",
+                   "dominant_constraint": "unsure", "caller_needs_result": "no",
+                   "user_waiting": "no", "duration": "longer"}  # fmt: skip
         text = score(client, interaction, answers, **HTMX).text
         assert "Asynchronous messaging (fire-and-forget)" in text
         assert 'data-code="queue_no_dlq"' in text and ">High<" in text
         assert "✗ Missing" in text
         assert "The backlog drains in about 50,000 s (13.9 hours)." in text
         assert "What would change it" in text and "would win" in text
-        assert "17 unanswered questions" in text
+        assert "13 unanswered questions" in text
+
+    def test_below_the_answers_advice_needs_the_scoreboard_recommends_nothing(
+        self, client, editor, interaction
+    ):
+        client.force_login(editor)
+        text = score(client, interaction, {"operation": "batch"}, **HTMX).text
+        assert "No recommendation yet" in text
+        assert "Which constraint dominates this interaction?" in text  # what is still needed
+        assert "they are not advice yet" in text
+        assert "What would change it" not in text and "(recommended)" not in text
 
     def test_without_javascript_the_score_button_saves_and_shows_the_scoreboard(
         self, client, editor, interaction
@@ -216,6 +228,17 @@ class TestLiveScoring:
         client.force_login(editor)
         response = score(client, interaction, {"framework": "nope"}, **HTMX)
         assert response.status_code == 400
+
+    @pytest.mark.parametrize("name", ["./default", "../fixtures/frameworks/default", "/etc/x.json",
+                                      "default\x00", "default/"])  # fmt: skip
+    def test_a_framework_name_never_reaches_the_file_system(self, client, editor, interaction,
+                                                             name):  # fmt: skip
+        from advisor import frameworks
+
+        client.force_login(editor)
+        response = score(client, interaction, {"framework": name}, **HTMX)
+        assert response.status_code == 400
+        assert frameworks._load.cache_info().currsize <= len(frameworks.framework_names())
 
     def test_an_expired_session_sends_htmx_to_the_login_page(self, client, interaction):
         response = score(client, interaction, RESERVE, **HTMX)

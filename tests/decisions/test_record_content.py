@@ -93,6 +93,13 @@ class TestTheChosenOptionDrivesTheRecord:
         assert decision.bad_consequences == "- Our own words about the downside."
         assert decision.good_consequences.startswith("- ")  # untouched: re-filled
 
+    def test_a_field_the_author_emptied_stays_empty(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        _record(client, interaction, chosen_option="sync", justification="Small volumes.",
+                bad_consequences="")  # fmt: skip
+        assert Decision.objects.get().bad_consequences == ""
+
     def test_htmx_refill_swaps_the_form_with_the_chosen_options_text(self, client, team, editor):
         interaction = make_interaction(system=team.systems.get(), answers=BATCH)
         client.force_login(editor)
@@ -144,7 +151,7 @@ class TestNoInventedAdvice:
         client.force_login(editor)
         response = _record(client, interaction, chosen_option="async", justification="test")
         assert response.status_code == 422
-        assert "ruled out by the rule “The caller needs the answer”" in response.text
+        assert "By the rule “The caller needs the answer”" in response.text
         assert not Decision.objects.exists()
         reason = "The caller polls the ledger for the outcome, so no reply is needed here."
         assert _record(client, interaction, chosen_option="async",
@@ -172,6 +179,17 @@ class TestOneSubmitOneRecord:
         assert "already recorded ADR-0001" in again.text
         assert team.decision_sequence.last_number == 1  # no number used up
 
+    def test_a_token_from_another_interactions_form_reveals_nothing(self, client, team, editor):
+        first = make_interaction(system=team.systems.get(), name="First", answers=BATCH)
+        second = make_interaction(system=team.systems.get(), name="Second", answers=BATCH)
+        client.force_login(editor)
+        token = _form(client, first)["record_token"]
+        _record(client, first, record_token=token)
+        response = _record(client, second, record_token=token)
+        assert response.status_code == 422
+        assert "already used" in response.text and "ADR-0001" not in response.text
+        assert Decision.objects.count() == 1
+
     def test_a_fresh_form_records_a_new_decision(self, client, team, editor):
         interaction = make_interaction(system=team.systems.get(), answers=BATCH)
         client.force_login(editor)
@@ -196,17 +214,13 @@ class TestFrozenRendering:
         (tmp_path / "default.json").write_text(json.dumps(source))
         monkeypatch.setattr(frameworks, "FRAMEWORKS_DIR", tmp_path)
         monkeypatch.setattr("advisor.engine.framework.FRAMEWORKS_DIR", tmp_path)
-        frameworks.get_framework.cache_clear()
-        frameworks._live_document.cache_clear()
-        frameworks.frozen_framework.cache_clear()
+        frameworks.clear_caches()
         try:
             assert frameworks.get_framework().pattern("async").name == "RENAMED PATTERN"
             after = client.get(reverse("decision_detail", args=[decision.pk])).text
             markdown = client.get(reverse("decision_export_markdown", args=[decision.pk])).text
         finally:
-            frameworks.get_framework.cache_clear()
-            frameworks._live_document.cache_clear()
-            frameworks.frozen_framework.cache_clear()
+            frameworks.clear_caches()
         assert "RENAMED" not in after and "RENAMED" not in markdown
         assert "What does the interaction do?" in after and "Batch (many items in bulk)" in after
         strip = re.compile(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"')

@@ -12,7 +12,7 @@ from tests.advisor.engine.helpers import default_source, run, with_weight
 
 def test_the_default_framework_has_every_key_of_the_contract():
     framework = load_framework("default")
-    assert framework.name == "default" and framework.version == 1
+    assert framework.name == "default" and framework.version == 2
     assert framework.pattern_keys == ("sync", "async", "request_reply", "cqrs_lite")
     assert [q.key for q in framework.questions] == [
         "dominant_constraint", "operation", "caller_needs_result", "user_waiting", "duration",
