@@ -31,25 +31,30 @@ TEMPLATE = "decisions/decision_form.html"
 SESSION_TOKEN = "record-form:{}"
 
 
+def _without_new(request: HttpRequest):
+    query = request.GET.copy()
+    query.pop("new", None)
+    return query
+
+
 def _form_token(request: HttpRequest, interaction, draft) -> tuple[uuid.UUID, Decision | None]:
     """The record form's one-time token for this interaction in this session, and the
     decision it already recorded, if any.
 
-    The same token comes back until the answers change or a new form is asked for
-    (`?new`), so a form reached again with Back and posted again finds the record it made,
-    even though the page itself is never cached.
+    The same token comes back for the same form (the same answers, the same address) until
+    a new one is asked for (`?new`), so a form reached again with Back and posted again
+    finds the record it made, even though the page itself is never cached. Another address
+    (superseding a decision, say) is another form.
     """
     key = SESSION_TOKEN.format(interaction.pk)
     stored = request.session.get(key)
-    if (
-        "new" not in request.GET
-        and isinstance(stored, dict)
-        and (stored.get("revision") == draft.revision)
-    ):
+    form = {"revision": draft.revision, "query": _without_new(request).urlencode()[:500]}
+    reuse = isinstance(stored, dict) and {name: stored.get(name) for name in form} == form
+    if reuse and "new" not in request.GET:
         token = uuid.UUID(stored["token"])
     else:
         token = uuid.uuid4()
-        request.session[key] = {"token": str(token), "revision": draft.revision}
+        request.session[key] = {"token": str(token), **form}
     done = Decision.objects.filter(record_token=token, interaction=interaction).first()
     return token, done
 
@@ -105,6 +110,9 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("decision_detail", pk=decision.pk)
     else:
         token, recorded = _form_token(request, interaction, draft)
+        if "new" in request.GET:  # a fresh token is issued: drop `new` from the address
+            query = _without_new(request).urlencode()
+            return redirect(request.path + (f"?{query}" if query else ""))
         initial = {**defaults, "record_token": token, "deciders": [request.user.pk]}
         if not preview["advice"]["given"] and "chosen" not in request.GET:
             # Without advice nothing is chosen for the team: no option, no option's text.

@@ -179,6 +179,17 @@ class TestOneSubmitOneRecord:
         assert "already recorded ADR-0001" in again.text
         assert team.decision_sequence.last_number == 1  # no number used up
 
+    def test_the_form_says_it_already_recorded_and_offers_a_new_one(self, client, team, editor):
+        interaction = make_interaction(system=team.systems.get(), answers=BATCH)
+        client.force_login(editor)
+        url = reverse("decision_record", args=[interaction.pk])
+        _record(client, interaction)
+        again = client.get(url)  # Back: the same form, the same token
+        assert "This form already recorded" in again.text
+        fresh = client.get(url + "?new=1")
+        assert fresh.status_code == 302 and fresh.url == url
+        assert "This form already recorded" not in client.get(url).text
+
     def test_a_token_from_another_interactions_form_reveals_nothing(self, client, team, editor):
         first = make_interaction(system=team.systems.get(), name="First", answers=BATCH)
         second = make_interaction(system=team.systems.get(), name="Second", answers=BATCH)
