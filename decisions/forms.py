@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 
 from decisions.models import Decision, Status
 from decisions.services.common import check_justification
@@ -75,7 +76,17 @@ class DecisionForm(forms.Form):
         "is accepted.",
     )  # fmt: skip
 
-    def __init__(self, *args, team, options, result, refill_url="", editing=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        team,
+        options,
+        result,
+        refill_url="",
+        editing=False,
+        interaction_id=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.result = result
         self.fields["chosen_option"].choices = options
@@ -96,9 +107,15 @@ class DecisionForm(forms.Form):
             self.fields["assessment_revision"].required = True
             self.fields["record_token"].required = True
             del self.fields["version"]
+            # This interaction's decisions first: the ones a new record most likely replaces.
+            this_interaction = Case(When(interaction_id=interaction_id, then=0), default=1)
             self.fields["supersedes"].queryset = team.decisions.filter(
                 status=Status.ACCEPTED
-            ).order_by("-number")
+            ).order_by(this_interaction, "-number")
+            self.fields["supersedes"].label_from_instance = lambda decision: (
+                f"{decision}" + (" (this interaction)" if decision.interaction_id == interaction_id
+                                 and interaction_id else "")
+            )  # fmt: skip
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())

@@ -77,7 +77,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     preview, texts = defaults.pop("preview"), defaults.pop("option_texts")
     form_kwargs = {
         "team": interaction.system.team, "options": _option_choices(framework, preview),
-        "result": preview, "refill_url": request.path,
+        "result": preview, "refill_url": request.path, "interaction_id": interaction.pk,
     }  # fmt: skip
     status, recorded = 200, None
     if request.method == "POST" and request.POST.get("refill"):

@@ -126,6 +126,24 @@ class TestTheChosenOptionDrivesTheRecord:
         assert not Decision.objects.exists()
 
 
+class TestSuperseding:
+    def test_this_interactions_accepted_decisions_come_first(self, client, team, editor):
+        from decisions import services
+
+        here = make_interaction(system=team.systems.get(), name="Here", answers=BATCH)
+        there = make_interaction(system=team.systems.get(), name="There", answers=BATCH)
+        for interaction in (here, there):
+            decision = record_decision(interaction, user=editor)
+            services.decision_change_status(
+                decision=decision, user=editor, status="accepted", base_version=1
+            )
+        client.force_login(editor)
+        form = client.get(reverse("decision_record", args=[here.pk])).context["form"]
+        labels = [label for _value, label in form.fields["supersedes"].choices]
+        assert labels[0].startswith("ADR-0001") and labels[0].endswith("(this interaction)")
+        assert labels[1].startswith("ADR-0002") and "this interaction" not in labels[1]
+
+
 class TestNoInventedAdvice:
     def test_with_too_few_answers_nothing_is_recommended(self, client, team, editor):
         interaction = make_interaction(system=team.systems.get(), answers={})
