@@ -9,7 +9,6 @@ from django.http import HttpRequest
 
 from advisor import access
 from advisor.engine import Framework
-from advisor.models import Interaction
 from decisions.content import refill
 from decisions.document import choice_of
 from decisions.models import Decision
@@ -22,13 +21,6 @@ def _get_decision_for_user(request: HttpRequest, pk: int, action: str) -> Decisi
     return access.get_team_object_for_user(
         Decision.objects.select_related("team", "created_by", "interaction"),
         request.user, team_path="team", action=action, pk=pk,
-    )  # fmt: skip
-
-
-def _get_interaction_for_user(request: HttpRequest, pk: int, action: str) -> Interaction:
-    return access.get_team_object_for_user(
-        Interaction.objects.select_related("system__team", "source", "target"),
-        request.user, team_path="system__team", action=action, pk=pk,
     )  # fmt: skip
 
 

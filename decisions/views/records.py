@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods
 from advisor import access
 from advisor.frameworks import get_framework
 from advisor.selectors import draft_for_interaction
+from advisor.views.common import get_interaction_for_user
 from decisions import services
 from decisions.content import OPTION_FIELDS
 from decisions.forms import DecisionForm
 from decisions.models import Decision
 from decisions.views.common import (
-    _get_interaction_for_user,
     _option_choices,
     _small_int,
     choice_context,
@@ -68,7 +68,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     A POST with `refill` only re-fills the text left as pre-filled for the option now
     chosen (htmx swaps the form; without JavaScript the page comes back) and saves nothing.
     """
-    interaction = _get_interaction_for_user(request, pk, access.WRITE)
+    interaction = get_interaction_for_user(request, pk, access.WRITE)
     draft = draft_for_interaction(interaction)
     framework = get_framework(draft.framework_name)
     defaults = services.decision_defaults(
