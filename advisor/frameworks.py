@@ -17,7 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from advisor.engine import Framework, FrameworkError, load_framework, parse_framework
-from advisor.engine.framework import FRAMEWORKS_DIR
+from advisor.engine.framework_files import FRAMEWORKS_DIR
 
 DEFAULT_FRAMEWORK = "default"
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from advisor.engine.answers import check_answers, parse_answers
 from advisor.engine.errors import AnswerError, EngineError, FrameworkError
-from advisor.engine.framework import Framework, load_framework, parse_framework
+from advisor.engine.framework import Framework
+from advisor.engine.framework_files import load_framework
+from advisor.engine.framework_reader import parse_framework
 from advisor.engine.scoring import Result, evaluate, tally
 
 __all__ = [

@@ -12,13 +12,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from advisor.engine import evaluate, parse_answers
-from advisor.frameworks import framework_for_record, framework_version_freeze, get_framework
-from advisor.models import Assessment
+from advisor.frameworks import framework_for_record, framework_version_freeze
 from decisions.content import all_option_texts, refill
 from decisions.models import TRANSITIONS, Decision, Revision, Status
 from decisions.search import refresh_search_text
 from decisions.services.common import (
+    CHOOSE_A_PATTERN,
     DecisionConflict,
+    assess_current_answers,
     check_justification,
     editable,
     note_change,
@@ -41,7 +42,7 @@ def _with_result_for(decision: Decision, changes: dict[str, Any]) -> dict[str, A
         return changes
     framework = framework_for_record(decision)
     if chosen not in framework.pattern_keys:
-        raise ValidationError({"chosen_option": "Choose one of the framework's patterns."})
+        raise ValidationError({"chosen_option": CHOOSE_A_PATTERN})
     result = evaluate(framework, parse_answers(framework, decision.answers), pattern=chosen)
     changes, _ = refill(changes, all_option_texts(framework, result), chosen)
     fresh = result.as_dict()
@@ -57,17 +58,12 @@ def _refrozen(decision: Decision, changes: dict[str, Any], seen: int | None) -> 
     """
     if decision.interaction_id is None:
         raise ValidationError("The interaction was deleted: there are no current answers.")
-    draft = Assessment.objects.select_for_update().get(interaction_id=decision.interaction_id)
-    if seen is not None and seen != draft.revision:
-        raise ValidationError(
-            "The questionnaire changed since this form was opened: open the interaction to "
-            "read its new answers and advice, then re-freeze."
-        )
-    framework = get_framework(draft.framework_name)
     chosen = changes["chosen_option"]
-    if chosen not in framework.pattern_keys:
-        raise ValidationError({"chosen_option": "Choose one of the framework's patterns."})
-    result = evaluate(framework, parse_answers(framework, draft.answers), pattern=chosen)
+    draft, framework, result = assess_current_answers(
+        decision.interaction_id, seen=seen, chosen=chosen,
+        changed="The questionnaire changed since this form was opened: open the interaction "
+        "to read its new answers and advice, then re-freeze.",
+    )  # fmt: skip
     changes, _ = refill(changes, all_option_texts(framework, result), chosen)
     return {
         **changes,

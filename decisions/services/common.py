@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from advisor.models import Team
+from advisor.engine import Framework, Result, evaluate, parse_answers
+from advisor.frameworks import get_framework
+from advisor.models import Assessment, Team
 from decisions.models import Decision, DecisionSequence, Revision
 
 EDITABLE_FIELDS = (
@@ -19,8 +21,26 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 AGAINST_ADVICE = "You chose against the advisor's recommendation: say why, for the record."
+CHOOSE_A_PATTERN = "Choose one of the framework's patterns."
 # A ruled-out choice breaks one of the framework's hard rules: a word or two will not do.
 RULED_OUT_MINIMUM = 40
+
+
+def assess_current_answers(
+    interaction_id: int, *, seen: int | None, chosen: str, changed: str
+) -> tuple[Assessment, Framework, Result]:
+    """The interaction's answers (locked until the transaction ends) evaluated for the
+    `chosen` pattern, whose warnings and practices the record keeps, whatever was
+    recommended. `seen` is the questionnaire revision the form was opened on: answers saved
+    after it are refused with the message `changed`, so nothing freezes advice nobody read."""
+    draft = Assessment.objects.select_for_update().get(interaction_id=interaction_id)
+    if seen is not None and seen != draft.revision:
+        raise ValidationError(changed)
+    framework = get_framework(draft.framework_name)
+    if chosen not in framework.pattern_keys:
+        raise ValidationError({"chosen_option": CHOOSE_A_PATTERN})
+    return draft, framework, evaluate(framework, parse_answers(framework, draft.answers),
+                                      pattern=chosen)  # fmt: skip
 
 
 class DecisionConflict(Exception):

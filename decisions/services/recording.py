@@ -16,6 +16,7 @@ from decisions.content import OPTION_FIELDS, all_option_texts, refill
 from decisions.models import Decision, Revision, Status
 from decisions.search import refresh_search_text
 from decisions.services.common import (
+    assess_current_answers,
     check_justification,
     decision_number_allocate,
     editable,
@@ -118,20 +119,12 @@ def decision_record(
 
 @transaction.atomic
 def _record(*, interaction, user, data, deciders, supersedes, token) -> Decision:
-    draft = Assessment.objects.select_for_update().get(interaction=interaction)
-    seen = data.get("assessment_revision")
-    if seen is not None and seen != draft.revision:
-        raise ValidationError(
-            "The answers changed since this form was opened (someone saved the "
-            "questionnaire). Check the new recommendation below, then record."
-        )
-    framework = get_framework(draft.framework_name)
     chosen = data["chosen_option"]
-    if chosen not in framework.pattern_keys:
-        raise ValidationError({"chosen_option": "Choose one of the framework's patterns."})
-    # Warnings and practices are those of the chosen pattern, whatever was recommended.
-    answers = parse_answers(framework, draft.answers)
-    result = evaluate(framework, answers, pattern=chosen)
+    draft, framework, result = assess_current_answers(
+        interaction.pk, seen=data.get("assessment_revision"), chosen=chosen,
+        changed="The answers changed since this form was opened (someone saved the "
+        "questionnaire). Check the new recommendation below, then record.",
+    )  # fmt: skip
     frozen = result.as_dict()
     check_justification(data, frozen)
     team = interaction.system.team

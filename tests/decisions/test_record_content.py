@@ -242,7 +242,7 @@ class TestFrozenRendering:
         source["patterns"][1]["name"] = "RENAMED PATTERN"
         (tmp_path / "default.json").write_text(json.dumps(source))
         monkeypatch.setattr(frameworks, "FRAMEWORKS_DIR", tmp_path)
-        monkeypatch.setattr("advisor.engine.framework.FRAMEWORKS_DIR", tmp_path)
+        monkeypatch.setattr("advisor.engine.framework_files.FRAMEWORKS_DIR", tmp_path)
         frameworks.clear_caches()
         try:
             assert frameworks.get_framework().pattern("async").name == "RENAMED PATTERN"

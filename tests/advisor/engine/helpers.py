@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from advisor.engine import evaluate, load_framework, parse_answers, parse_framework
-from advisor.engine.framework import FRAMEWORKS_DIR
+from advisor.engine.framework_files import FRAMEWORKS_DIR
 
 
 @cache
