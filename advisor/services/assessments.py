@@ -148,11 +148,10 @@ def assessment_save_draft(
                 conflicts=conflicts, updated_by=current.updated_by_name,
                 updated_at=current.updated_at,
             )  # fmt: skip
+        merged_result = evaluate(framework, checked)
         if all(same_answer(merged.get(k), current.answers.get(k)) for k in keys):
             # This tab adds nothing to what is saved: no new revision for the same answers.
-            merged_result = evaluate(framework, checked)
             return DraftSave(SaveOutcome.MERGED, current.revision, checked, merged_result)
-        merged_result = evaluate(framework, checked)
         if _save_if_revision(interaction_id=interaction_id, user=user, answers=checked,
                              result=merged_result, revision=current.revision):  # fmt: skip
             return DraftSave(SaveOutcome.MERGED, current.revision + 1, checked, merged_result)
