@@ -15,7 +15,8 @@ from advisor.engine.errors import AnswerError, EngineError, FrameworkError
 from advisor.engine.framework import Framework
 from advisor.engine.framework_files import load_framework
 from advisor.engine.framework_reader import parse_framework
-from advisor.engine.scoring import Result, evaluate, tally
+from advisor.engine.scoring import Result, evaluate
+from advisor.engine.tally import tally
 
 __all__ = [
     "AnswerError",

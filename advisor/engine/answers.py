@@ -42,10 +42,15 @@ def check_answers(framework: Framework, raw: Any) -> tuple[Mapping[str, Any], di
             clean[key] = _check_one(framework, key, value)
         except AnswerError as error:
             errors[key] = error.problem
-    p50, p99 = clean.get("per_hop_p50_ms"), clean.get("per_hop_p99_ms")
-    if p50 is not None and p99 is not None and p99 < p50:
-        errors["per_hop_p99_ms"] = "expected at least per_hop_p50_ms (the p99 is the slow tail)"
-        del clean["per_hop_p99_ms"]
+    for numeric in framework.inputs:
+        if numeric.at_least is None:
+            continue
+        value, floor = clean.get(numeric.key), clean.get(numeric.at_least)
+        if value is not None and floor is not None and value < floor:
+            other = framework.inputs_by_key[numeric.at_least]
+            label = other.label[:1].lower() + other.label[1:]
+            errors[numeric.key] = f"expected at least {_fmt(floor)}, the {label}"
+            del clean[numeric.key]
     return MappingProxyType(clean), errors
 
 

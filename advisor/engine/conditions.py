@@ -62,6 +62,27 @@ def _tokenize(text: str, path: str) -> list[tuple[str, str]]:
     return tokens
 
 
+def _any(parts: list[Predicate]) -> Predicate:
+    """`or` of the parts, as closures without a generator: conditions run in the hot path."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda answers: first(answers) or second(answers)
+    first, rest = parts[0], _any(parts[1:])
+    return lambda answers: first(answers) or rest(answers)
+
+
+def _all(parts: list[Predicate]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda answers: first(answers) and second(answers)
+    first, rest = parts[0], _all(parts[1:])
+    return lambda answers: first(answers) and rest(answers)
+
+
 class _Parser:
     def __init__(self, text: str, vocabulary: Vocabulary, path: str) -> None:
         self.text = text
@@ -101,18 +122,14 @@ class _Parser:
         while self.at("or"):
             self.take()
             parts.append(self.and_expr())
-        if len(parts) == 1:
-            return parts[0]
-        return lambda answers: any(part(answers) for part in parts)
+        return _any(parts)
 
     def and_expr(self) -> Predicate:
         parts = [self.not_expr()]
         while self.at("and"):
             self.take()
             parts.append(self.not_expr())
-        if len(parts) == 1:
-            return parts[0]
-        return lambda answers: all(part(answers) for part in parts)
+        return _all(parts)
 
     def not_expr(self) -> Predicate:
         if self.at("not"):

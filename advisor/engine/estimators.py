@@ -40,6 +40,8 @@ class TailLatency:
 class Backlog:
     drains: bool
     drain_seconds: float | None
+    # Processing minus arrivals: how fast the backlog shrinks (0 or less: it never does).
+    net_rate_per_s: float = 0.0
 
     def as_dict(self) -> dict:
         return {"drains": self.drains, "drain_seconds": self.drain_seconds}
@@ -73,7 +75,9 @@ def estimate_backlog(
     """How long a queue of `backlog_messages` takes to empty, or that it never does."""
     net_rate = processing_rate_per_s - arrival_rate_per_s
     if backlog_messages <= 0:
-        return Backlog(drains=True, drain_seconds=0.0)
+        return Backlog(drains=True, drain_seconds=0.0, net_rate_per_s=net_rate)
     if net_rate <= 0:
-        return Backlog(drains=False, drain_seconds=None)
-    return Backlog(drains=True, drain_seconds=round(backlog_messages / net_rate, 1))
+        return Backlog(drains=False, drain_seconds=None, net_rate_per_s=net_rate)
+    return Backlog(
+        drains=True, drain_seconds=round(backlog_messages / net_rate, 1), net_rate_per_s=net_rate
+    )

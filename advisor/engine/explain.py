@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.engine.arithmetic import READINESS
 from advisor.engine.framework import Framework
-from advisor.engine.scoring import Tally
+from advisor.engine.tally import Tally
 
 
 @dataclass(frozen=True)
@@ -42,27 +43,31 @@ def leads(
         return ()
     position = {key: index for index, key in enumerate(framework.pattern_keys)}
     found = []
-    for question in framework.questions:
-        points = tally.unweighted.get(question.key)
+    for key, weight in framework.factor_weights.items():
+        points = tally.unweighted.get(key)
         if points is None:
             continue
-        lead = (
-            (points[position[favoured]] - points[position[other]])
-            * question.weight
-            * 50
-            / tally.scale
-        )
+        lead = (points[position[favoured]] - points[position[other]]) * weight * 50 / tally.scale
         if lead <= 0:
             continue
         found.append(
             Lead(
-                question=question.key,
-                answer=answers.get(question.key),
+                question=key,
+                answer=_answer(tally, answers, key, other),
                 lead=round(lead, 1),
-                why=_reason(tally, question.key, favoured, other),
+                why=_reason(tally, key, favoured, other),
             )
         )
     return tuple(sorted(found, key=lambda item: -item.lead))
+
+
+def _answer(tally: Tally, answers: Mapping[str, Any], key: str, other: str) -> Any:
+    """The answer behind a lead; for readiness, the practices `other` lacks."""
+    if key != READINESS:
+        return answers.get(key)
+    gaps = {gap.pattern: gap for gap in tally.readiness or ()}
+    gap = gaps.get(other)
+    return tuple(code for code, _title in gap.missing) if gap else ()
 
 
 def _reason(tally: Tally, question: str, favoured: str, other: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from advisor.engine.arithmetic import READINESS, Plan, compile_plan
 from advisor.engine.conditions import (
     ALWAYS,
     Condition,
@@ -18,7 +19,7 @@ from advisor.engine.conditions import (
 
 SEVERITIES = ("high", "medium", "low")
 # Figures the engine derives from the answers, usable in warning and practice conditions.
-DERIVED_FIGURES = ("estimated_p99_ms", "estimated_drain_seconds")
+DERIVED_FIGURES = ("estimated_p99_ms", "estimated_drain_seconds", "estimated_net_drain_per_s")
 # Placeholders a warning or practice message may use besides question and input keys.
 MESSAGE_FIGURES = ("hops", "tail_p50_ms", "tail_p99_ms", "p_hit_any_pct", "drain_hours")
 QUESTION_KINDS = ("single", "multi", "integer")
@@ -64,10 +65,14 @@ class Question:
     bands: tuple[Band, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    # When the question applies at all (ALWAYS unless the framework says otherwise); a
+    # question that does not apply is folded away, never unanswered, and gives no points.
+    applies_when: Condition = ALWAYS
+    applies_note: str = ""
     # weight x this is the question's share of the normalisation scale (see scoring).
     max_points: float = 0.0
 
-    @property
+    @cached_property
     def choice_keys(self) -> tuple[str, ...]:
         return tuple(choice.key for choice in self.choices)
 
@@ -102,6 +107,18 @@ class NumericInput:
     unit: str
     minimum: float
     maximum: float
+    # Another input this one may not be below (a p99 is never under its p50).
+    at_least: str | None = None
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A condition under which a pattern is an option for an interaction at all."""
+
+    key: str
+    title: str
+    holds: Condition
+    reason: str  # why the pattern is not an option when the premise does not hold
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,7 @@ class Pattern:
     cons: tuple[str, ...]
     good_consequences: tuple[str, ...]
     bad_consequences: tuple[str, ...]
+    premises: tuple[Premise, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +151,15 @@ class WarningRule:
     when: Condition
     message: str
     title: str
+    # (condition, message): the first that holds replaces `message`, so the text can say
+    # exactly what is missing.
+    message_cases: tuple[tuple[Condition, str], ...] = ()
+
+    def message_for(self, answers: Mapping[str, Any]) -> str:
+        for condition, message in self.message_cases:
+            if condition(answers):
+                return message
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -146,12 +173,52 @@ class Practice:
     when: Condition
     severity_cases: tuple[tuple[Condition, str], ...]
     message: str
+    # In place when this holds, whatever the capabilities say (e.g. a budget was entered).
+    in_place_when: Condition | None = None
 
     def severity_for(self, answers: Mapping[str, Any]) -> str:
         for condition, severity in self.severity_cases:
             if condition(answers):
                 return severity
         return self.severity
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How a pattern loses ground for the practices it needs that the team does not run yet.
+
+    For each pattern listed, every practice backed by a capability that applies, is missing
+    and has a counted severity costs `severity_points[severity]`, times the factor of the
+    team's answer to `experience` (`unanswered_factor` when unanswered), times `weight`.
+    Applies only once the capabilities question is answered: before that, nothing is known.
+    """
+
+    title: str
+    weight: float
+    patterns: tuple[str, ...]
+    severity_points: Mapping[str, float]
+    experience: str | None
+    factors: Mapping[str, float]
+    unanswered_factor: float
+    # Text of the contribution: {missing} is the list of practice titles, {experience} the
+    # team's answer in words.
+    why: str
+
+
+@dataclass(frozen=True)
+class TailLatencySettings:
+    hops: str  # the integer question holding the number of synchronous hops
+    p50_ms: str | None  # the numeric inputs for a hop's median and 99th percentile
+    p99_ms: str | None
+    default_p50_ms: float = 50.0
+    default_p99_ratio: float = 5.0
+
+
+@dataclass(frozen=True)
+class BacklogSettings:
+    messages: str  # the numeric inputs: backlog size, processing and arrival rates
+    processing_rate: str
+    arrival_rate: str | None
 
 
 @dataclass(frozen=True)
@@ -174,11 +241,15 @@ class Framework:
     viability: tuple[ViabilityRule, ...]
     warnings: tuple[WarningRule, ...]
     practices: Mapping[str, tuple[Practice, ...]]
-    estimators: Mapping[str, Mapping[str, float]]
+    tail_latency: TailLatencySettings | None
+    backlog: BacklogSettings | None
+    # The multi-choice question listing the practices the team runs (practices' capabilities).
+    capabilities: str | None = None
+    readiness: Readiness | None = None
     # The questions that must be answered before the scores count as advice.
     advice_requires: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def pattern_keys(self) -> tuple[str, ...]:
         return tuple(pattern.key for pattern in self.patterns)
 
@@ -203,61 +274,23 @@ class Framework:
         return {numeric.key: numeric for numeric in self.inputs}
 
     @cached_property
-    def scoring_dependents(self) -> dict[str, tuple[int, ...]]:
-        """For each question key, the scoring-table rows whose points can change with it:
-        its own row and every row with a case that mentions it."""
-        rows: dict[str, set[int]] = {}
-        for index, question in enumerate(self.questions):
-            rows.setdefault(question.key, set()).add(index)
-            for option in question.choices or question.bands:
-                for effect in option.effects:
-                    for referenced in effect.when.questions:
-                        rows.setdefault(referenced, set()).add(index)
-        return {key: tuple(sorted(indexes)) for key, indexes in rows.items()}
+    def plan(self) -> Plan:
+        """The framework compiled for scoring (see arithmetic)."""
+        return compile_plan(self)
 
     @cached_property
-    def scoring_table(self) -> tuple:
-        """The questions flattened for fast scoring: points as tuples in pattern order.
+    def factor_weights(self) -> dict[str, float]:
+        """Every weighted scoring factor: the questions, then readiness if there is one."""
+        weights = {question.key: question.weight for question in self.questions}
+        if self.readiness is not None:
+            weights[READINESS] = self.readiness.weight
+        return weights
 
-        One row per question: (key, kind, weight, scale share, options), where options maps
-        a choice key (or, for integer questions, is a list of (min, max, effects)) to its
-        effects as (condition or None, moved patterns, why).
-        """
-        order = self.pattern_keys
-
-        def flat(effects: tuple[Effect, ...], weight: float) -> tuple:
-            # Only the patterns an effect moves, as (index, points, points x weight).
-            return tuple(
-                (
-                    None if effect.when is ALWAYS else effect.when,
-                    tuple(
-                        (index, effect.points[pattern], effect.points[pattern] * weight)
-                        for index, pattern in enumerate(order)
-                        if effect.points.get(pattern)
-                    ),
-                    effect.why,
-                )
-                for effect in effects
-            )
-
-        rows = []
-        for question in self.questions:
-            if question.kind == "integer":
-                options: Any = [
-                    (band.minimum, band.maximum, flat(band.effects, question.weight))
-                    for band in question.bands
-                ]
-            else:
-                options = {
-                    choice.key: flat(choice.effects, question.weight) for choice in question.choices
-                }
-            rows.append(
-                (
-                    question.key,
-                    question.kind,
-                    question.weight,
-                    question.weight * question.max_points,
-                    options,
-                )
-            )
-        return tuple(rows)
+    def factor_title(self, key: str) -> str:
+        """What people read for a scoring factor: a question's text, or readiness's title."""
+        question = self.questions_by_key.get(key)
+        if question is not None:
+            return question.text
+        if self.readiness is not None and key == READINESS:
+            return self.readiness.title
+        return key

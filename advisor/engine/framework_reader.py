@@ -8,33 +8,27 @@ inside the file, for example ``questions[3].choices[1].points.sync: expected a n
 
 from __future__ import annotations
 
-import string
 from dataclasses import replace
 from typing import Any
 
 from advisor.engine.conditions import (
     ALWAYS,
-    Condition,
     Vocabulary,
     compile_condition,
 )
 from advisor.engine.framework import (
     DERIVED_FIGURES,
-    MESSAGE_FIGURES,
     QUESTION_KINDS,
-    SEVERITIES,
     Band,
     Choice,
     Effect,
     Framework,
     NumericInput,
     Pattern,
-    Practice,
     Question,
     Section,
-    ViabilityRule,
-    WarningRule,
 )
+from advisor.engine.framework_rules import RuleReader
 from advisor.engine.json_reader import JsonReader as _Reader
 
 
@@ -93,23 +87,6 @@ def _vocabulary(questions: _Reader, inputs: _Reader) -> Vocabulary:
     return Vocabulary(choices=choices, multi=multi, numeric=frozenset(numeric))
 
 
-def _message(reader: _Reader, vocabulary: Vocabulary) -> str:
-    """A message template: text with {placeholders} naming answers or estimate figures."""
-    text = reader.string()
-    allowed = (
-        set(vocabulary.choices) | set(vocabulary.multi) | set(vocabulary.numeric)
-        | set(MESSAGE_FIGURES)
-    )  # fmt: skip
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError as error:
-        raise reader.fail(f"cannot read the message template ({error})") from None
-    for name in fields:
-        if name not in allowed:
-            raise reader.fail(f"unknown placeholder {{{name}}} in the message")
-    return text
-
-
 def _read_question(
     reader: _Reader, patterns: tuple[str, ...], sections: set[str], vocabulary: Vocabulary
 ) -> Question:
@@ -121,8 +98,11 @@ def _read_question(
     weight = reader.child("weight").number()
     if weight < 0:
         raise reader.child("weight").fail("expected a weight of zero or more")
+    applies = reader.child("applies_when")
     common = {
         "key": key,
+        "applies_when": compile_condition(applies.string(optional=True), vocabulary, applies.path),
+        "applies_note": reader.child("applies_note").string(optional=True),
         "section": section,
         "text": reader.child("text").string(),
         "help": reader.child("help").string(),
@@ -181,16 +161,64 @@ def _read_question(
     return replace(question, max_points=question.max_abs_points())
 
 
+def upgrade_legacy(data: Any) -> Any:
+    """Fill in what files written before version 3 of the format left implicit.
+
+    Older definitions (frozen into decisions recorded with them) named neither the
+    capabilities question nor the answers the estimators read: they used the keys of the
+    framework SPEC. A file that declares any of these keeps its own declarations.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        return data
+    keys = {q.get("key") for q in data["questions"] if isinstance(q, dict)}
+    keys |= {i.get("key") for i in data.get("inputs") or () if isinstance(i, dict)}
+    data = dict(data)
+    if "capabilities" not in data and "capabilities" in keys:
+        data["capabilities"] = "capabilities"
+    if "per_hop_p50_ms" in keys and not any(
+        isinstance(i, dict) and "at_least" in i for i in data.get("inputs") or ()
+    ):
+        data["inputs"] = [
+            {**i, "at_least": "per_hop_p50_ms"}
+            if isinstance(i, dict) and i.get("key") == "per_hop_p99_ms"
+            else i
+            for i in data["inputs"]
+        ]
+    estimators = data.get("estimators", {})
+    if isinstance(estimators, dict) and "chain_depth" in keys:
+        estimators = dict(estimators)
+        tail = estimators.get("tail_latency")
+        if isinstance(tail, dict) and "hops" not in tail:
+            estimators["tail_latency"] = {
+                "hops": "chain_depth",
+                **{k: f"per_hop_{k}" for k in ("p50_ms", "p99_ms") if f"per_hop_{k}" in keys},
+                **tail,
+            }
+        spec_backlog = ("backlog_messages", "processing_rate_per_s")
+        if "backlog" not in estimators and all(key in keys for key in spec_backlog):
+            estimators["backlog"] = {
+                "messages": "backlog_messages",
+                "processing_rate": "processing_rate_per_s",
+                "arrival_rate": "arrival_rate_per_s" if "arrival_rate_per_s" in keys else None,
+            }
+        data["estimators"] = estimators
+    return data
+
+
 def parse_framework(data: Any) -> Framework:
     """Validate and compile a framework definition (the parsed JSON)."""
-    root = _Reader(data, "").object()
+    root = _Reader(upgrade_legacy(data), "").object()
     name = root.child("name").string()
     version = root.child("version").integer()
+    inputs_reader = root.child("inputs")
+    vocabulary = _vocabulary(root.child("questions"), inputs_reader)
 
     seen: set[str] = set()
     patterns = []
+    pattern_readers = []
     for pattern in root.child("patterns").items():
         pattern.object()
+        pattern_readers.append(pattern)
         consequences = pattern.child("consequences")
         if consequences.value is not None:
             consequences.object()
@@ -213,6 +241,11 @@ def parse_framework(data: Any) -> Framework:
     if not patterns:
         raise root.child("patterns").fail("expected at least one pattern")
     pattern_keys = tuple(pattern.key for pattern in patterns)
+    rules = RuleReader(vocabulary, pattern_keys)
+    patterns = [
+        replace(pattern, premises=rules.premises(reader.child("premises")))
+        for pattern, reader in zip(patterns, pattern_readers, strict=True)
+    ]
 
     seen = set()
     sections = []
@@ -226,8 +259,6 @@ def parse_framework(data: Any) -> Framework:
             )
         )
 
-    inputs_reader = root.child("inputs")
-    vocabulary = _vocabulary(root.child("questions"), inputs_reader)
     seen = set()
     questions = []
     for question in root.child("questions").items():
@@ -235,6 +266,16 @@ def parse_framework(data: Any) -> Framework:
         questions.append(
             _read_question(question, pattern_keys, {s.key for s in sections}, vocabulary)
         )
+    conditional = {question.key for question in questions if question.applies_when.text}
+    for index, question in enumerate(questions):
+        nested = question.applies_when.questions & conditional
+        if nested:
+            raise (
+                root.child("questions")
+                .child(index)
+                .child("applies_when")
+                .fail(f"may refer only to questions that always apply, not {sorted(nested)[0]!r}")
+            )
 
     inputs = []
     for numeric in inputs_reader.items() if inputs_reader.value is not None else ():
@@ -251,92 +292,24 @@ def parse_framework(data: Any) -> Framework:
                 unit=numeric.child("unit").string(optional=True),
                 minimum=minimum,
                 maximum=maximum,
+                at_least=numeric.child("at_least").string(optional=True) or None,
             )
         )
-
-    def pattern_list(reader: _Reader) -> tuple[str, ...]:
-        keys = reader.strings()
-        for index, key in enumerate(keys):
-            if key not in pattern_keys:
-                raise reader.child(index).fail(f"unknown pattern {key!r}")
-        return keys
-
-    def severity(reader: _Reader) -> str:
-        value = reader.string()
-        if value not in SEVERITIES:
-            raise reader.fail(f"expected one of {', '.join(SEVERITIES)}")
-        return value
-
-    def condition(reader: _Reader) -> Condition:
-        return compile_condition(reader.string(optional=True), vocabulary, reader.path)
-
-    seen = set()
-    viability = [
-        ViabilityRule(
-            key=rule.object().child("key").key(seen, "viability rule"),
-            when=condition(rule.child("when")),
-            rules_out=pattern_list(rule.child("rules_out")),
-            reason=rule.child("reason").string(),
-            title=rule.child("title").string(optional=True),
-        )
-        for rule in root.child("viability").items()
-    ]
-
-    seen = set()
-    warnings = [
-        WarningRule(
-            code=rule.object().child("code").key(seen, "warning"),
-            title=rule.child("title").string(),
-            severity=severity(rule.child("severity")),
-            patterns=pattern_list(rule.child("patterns")),
-            when=condition(rule.child("when")),
-            message=_message(rule.child("message"), vocabulary),
-        )
-        for rule in root.child("warnings").items()
-    ]
-
-    capabilities = vocabulary.multi.get("capabilities", frozenset())
-    practices_reader = root.child("practices").object()
-    practices: dict[str, tuple[Practice, ...]] = {}
-    for pattern_key in pattern_keys:
-        listed = practices_reader.child(pattern_key)
-        seen = set()
-        pattern_practices = []
-        for practice in listed.items() if listed.value is not None else ():
-            practice.object()
-            capability_reader = practice.child("capability")
-            capability = capability_reader.string(optional=True) or None
-            if capability is not None and capability not in capabilities:
-                raise capability_reader.fail(f"unknown capability {capability!r}")
-            cases = []
-            for case in practice.child("cases").items() if practice.value.get("cases") else ():
-                case.object()
-                cases.append((condition(case.child("when")), severity(case.child("severity"))))
-            pattern_practices.append(
-                Practice(
-                    code=practice.child("code").key(seen, "practice"),
-                    title=practice.child("title").string(),
-                    capability=capability,
-                    severity=severity(practice.child("severity")),
-                    when=condition(practice.child("when")),
-                    severity_cases=tuple(cases),
-                    message=_message(practice.child("message"), vocabulary),
-                )
+    input_keys = {numeric.key for numeric in inputs}
+    for index, numeric in enumerate(inputs):
+        if numeric.at_least is not None and numeric.at_least not in input_keys:
+            raise (
+                inputs_reader.child(index)
+                .child("at_least")
+                .fail(f"unknown input {numeric.at_least!r}")
             )
-        practices[pattern_key] = tuple(pattern_practices)
-    for extra in practices_reader.value:
-        if extra not in pattern_keys:
-            raise practices_reader.child(extra).fail(f"unknown pattern {extra!r}")
 
-    estimators_reader = root.child("estimators")
-    estimators: dict[str, dict[str, float]] = {}
-    if estimators_reader.value is not None:
-        estimators_reader.object()
-        for estimator, settings in estimators_reader.value.items():
-            settings_reader = estimators_reader.child(estimator).object()
-            estimators[estimator] = {
-                setting: settings_reader.child(setting).number() for setting in settings
-            }
+    capabilities_reader = root.child("capabilities")
+    capabilities = capabilities_reader.string(optional=True) or None
+    if capabilities is not None and capabilities not in vocabulary.multi:
+        raise capabilities_reader.fail(f"unknown multi-choice question {capabilities!r}")
+    capability_choices = vocabulary.multi.get(capabilities, frozenset()) if capabilities else ()
+    tail_latency, backlog = rules.estimators(root.child("estimators"))
 
     advice_reader = root.child("advice_requires")
     advice_requires = advice_reader.strings(optional=True) if advice_reader.value else ()
@@ -354,9 +327,12 @@ def parse_framework(data: Any) -> Framework:
         sections=tuple(sections),
         questions=tuple(questions),
         inputs=tuple(inputs),
-        viability=tuple(viability),
-        warnings=tuple(warnings),
-        practices=practices,
-        estimators=estimators,
+        viability=rules.viability(root.child("viability")),
+        warnings=rules.warnings(root.child("warnings")),
+        practices=rules.practices(root.child("practices"), capability_choices),
+        tail_latency=tail_latency,
+        backlog=backlog,
+        capabilities=capabilities,
+        readiness=rules.readiness(root.child("readiness"), capabilities),
         advice_requires=advice_requires,
     )

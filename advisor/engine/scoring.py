@@ -1,21 +1,18 @@
-"""Scoring an answer set against a framework: plain Python, no Django, immutable results.
-
-How a score is made
-    Each answered question gives every pattern some points: the choice's points (the first
-    of its `cases` whose condition holds, else its default) times the question's weight.
-    The contributions listed for a pattern add up to its raw score exactly.
-
-How scores are normalised to 0-100
-    score = 50 + 50 * raw / scale, where scale is the sum, over the answered questions, of
-    weight x the largest absolute points any of the question's answers gives any pattern.
-    No pattern can leave 0..100, 50 means "no lean either way", and because every pattern
-    shares the same scale the ranking is the ranking of the raw scores.
+"""The full result of an answer set: scores (see `arithmetic` for how they are made and
+normalised), warnings, practices, estimates, readiness, the target advice and sensitivity.
+Plain Python, no Django, immutable results.
 
 Viability
-    A viability rule whose condition holds rules patterns out. A ruled-out pattern keeps
-    its score (so the team sees what it gave up) but ranks after every viable one and is
-    never recommended. If every pattern is ruled out the framework's first pattern (sync
-    in the default framework) is recommended and a `no_viable_pattern` warning says so.
+    A pattern is not an option when one of its premises does not hold or a hard rule rules
+    it out. It keeps its score (so the team sees what it gave up) but ranks after every
+    viable one and is never recommended. If every pattern is ruled out the framework's
+    first pattern (sync in the default framework) is recommended and a `no_viable_pattern`
+    warning says so.
+
+Target advice
+    What would lead once the practices the team lacks were in place: the answers re-scored
+    with every capability the framework's practices need. Given only once the team has
+    said which practices it runs.
 """
 
 from __future__ import annotations
@@ -23,37 +20,15 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from advisor.engine.errors import AnswerError
 from advisor.engine.estimators import Backlog, TailLatency, estimate_backlog, estimate_tail_latency
 from advisor.engine.framework import Framework
+from advisor.engine.sensitivity import analyse
+from advisor.engine.tally import Tally, tally
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-class Contribution(NamedTuple):
-    """Points one answer gives one pattern (weight included), and why."""
-
-    question: str
-    answer: Any
-    points: float
-    why: str
-
-    def as_dict(self) -> dict:
-        answer = list(self.answer) if isinstance(self.answer, tuple) else self.answer
-        return {"question": self.question, "answer": answer, "points": self.points, "why": self.why}
-
-
-class Veto(NamedTuple):
-    pattern: str
-    rule: str
-    reason: str
-    title: str = ""
-
-    def as_dict(self) -> dict:
-        return {"pattern": self.pattern, "rule": self.rule, "title": self.title,
-                "reason": self.reason}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,101 +62,25 @@ class PracticeStatus:
 
 
 @dataclass(frozen=True)
-class Tally:
-    """The raw arithmetic of one answer set: what the sensitivity analysis re-runs."""
+class Target:
+    """What would lead once the missing practices were in place, and what to start with."""
 
-    raw: Mapping[str, float]
-    # Unweighted points per answered question, in the framework's pattern order: what the
-    # weight sensitivity needs.
-    unweighted: Mapping[str, tuple[float, ...]]
-    contributions: Mapping[str, tuple[Contribution, ...]]
-    scale: float
-    viable: Mapping[str, bool]
-    vetoes: tuple[Veto, ...]
-    ranking: tuple[str, ...]
     recommendation: str
-    fallback: bool
+    scores: Mapping[str, float]
+    margin: float | None
+    changes: bool  # whether it differs from today's recommendation
+    first: tuple[PracticeStatus, ...]  # the target pattern's missing practices, worst first
 
-    def normalised(self, pattern: str) -> float:
-        if self.scale == 0:
-            return 50.0
-        return round(50 + 50 * self.raw[pattern] / self.scale, 1)
-
-    @property
-    def scores(self) -> dict[str, float]:
-        return {pattern: self.normalised(pattern) for pattern in self.raw}
-
-    @property
-    def margin(self) -> float | None:
-        """Points (0-100 scale) between the recommendation and the best other viable pattern."""
-        viable = [p for p in self.ranking if self.viable[p]]
-        if self.fallback or len(viable) < 2:
-            return None
-        return round(self.normalised(viable[0]) - self.normalised(viable[1]), 1)
-
-
-def tally(framework: Framework, answers: Mapping[str, Any], *, explain: bool = True) -> Tally:
-    """Score, rule out and rank: everything but warnings, practices and estimates.
-
-    This is the hot path (the sensitivity analysis runs it dozens of times per answer set),
-    so it works on the framework's flattened scoring table.
-    """
-    patterns = framework.pattern_keys
-    size = len(patterns)
-    raw = [0.0] * size
-    unweighted: dict[str, tuple[float, ...]] = {}
-    explained: list[list[Contribution]] = [[] for _ in patterns]
-    scale = 0.0
-    for key, kind, _weight, share, options in framework.scoring_table:
-        answer = answers.get(key)
-        if answer is None:
-            continue
-        scale += share
-        if kind == "multi":
-            chosen = [(choice, options[choice][0]) for choice in answer]
-        else:
-            if kind == "single":
-                effects = options[answer]
-            else:
-                effects = next((e for low, high, e in options if low <= answer <= high), ())
-            chosen = []
-            for condition, points, why in effects:
-                if condition is None or condition(answers):
-                    chosen.append((answer, (condition, points, why)))
-                    break
-        totals = [0.0] * size
-        for shown, (_condition, moves, why) in chosen:
-            for index, points, weighted in moves:
-                totals[index] += points
-                raw[index] += weighted
-                if explain and weighted:
-                    explained[index].append(Contribution(key, shown, weighted, why))
-        unweighted[key] = tuple(totals)
-
-    viable = dict.fromkeys(patterns, True)
-    vetoes = []
-    for rule in framework.viability:
-        if rule.when(answers):
-            for pattern in rule.rules_out:
-                viable[pattern] = False
-                vetoes.append(Veto(pattern, rule.key, rule.reason, rule.title))
-
-    scores = dict(zip(patterns, (round(points, 6) for points in raw), strict=True))
-    ranking = tuple(sorted(patterns, key=lambda p: (not viable[p], -scores[p], patterns.index(p))))
-    fallback = not viable[ranking[0]]
-    if fallback:  # the fallback pattern heads the ranking it is recommended from
-        ranking = (patterns[0], *(p for p in ranking if p != patterns[0]))
-    return Tally(
-        raw=scores,
-        unweighted=unweighted,
-        contributions={pattern: tuple(explained[i]) for i, pattern in enumerate(patterns)},
-        scale=scale,
-        viable=viable,
-        vetoes=tuple(vetoes),
-        ranking=ranking,
-        recommendation=patterns[0] if fallback else ranking[0],
-        fallback=fallback,
-    )
+    def as_dict(self) -> dict:
+        return {
+            "recommendation": self.recommendation,
+            "changes": self.changes,
+            "scores": dict(self.scores),
+            "margin": self.margin,
+            "put_in_place_first": [
+                {"code": p.code, "title": p.title, "severity": p.severity} for p in self.first
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -201,6 +100,13 @@ class Result:
     sensitivity: Mapping[str, Any]
     # Questions the framework needs answered before its scores count as advice.
     advice_missing: tuple[str, ...] = ()
+    # Every premise of every pattern, and whether it holds for these answers.
+    premises: tuple[dict, ...] = ()
+    target: Target | None = None
+
+    @property
+    def not_applicable(self) -> tuple[str, ...]:
+        return self.tally.not_applicable
 
     @property
     def advised(self) -> bool:
@@ -248,12 +154,30 @@ class Result:
             "estimates": estimates,
             "unanswered": list(self.unanswered),
             "advice": {"given": self.advised, "missing": list(self.advice_missing)},
+            "not_applicable": list(self.not_applicable),
+            "premises": [dict(premise) for premise in self.premises],
+            "readiness": _readiness_dict(self.tally),
+            "target": self.target.as_dict() if self.target is not None else None,
             "normalisation": {
                 "formula": "score = 50 + 50 * raw / scale",
                 "scale": round(self.tally.scale, 6),
                 "raw": dict(self.tally.raw),
             },
         }
+
+
+def _readiness_dict(result_tally: Tally) -> dict | None:
+    gaps = result_tally.readiness
+    if gaps is None:
+        return None
+    return {
+        gap.pattern: {
+            "points": gap.points,
+            "factor": gap.factor,
+            "missing": [{"code": code, "title": title} for code, title in gap.missing],
+        }
+        for gap in gaps
+    }
 
 
 class _Placeholders(dict):
@@ -271,24 +195,27 @@ def _estimates(
     framework: Framework, answers: Mapping[str, Any]
 ) -> tuple[TailLatency | None, Backlog | None]:
     tail = None
-    if answers.get("chain_depth") is not None:
-        settings = framework.estimators.get("tail_latency", {})
-        ratio = settings.get("default_p99_ratio", 5.0)
-        p50, p99 = answers.get("per_hop_p50_ms"), answers.get("per_hop_p99_ms")
+    settings = framework.tail_latency
+    if settings is not None and answers.get(settings.hops) is not None:
+        ratio = settings.default_p99_ratio
+        p50 = answers.get(settings.p50_ms) if settings.p50_ms else None
+        p99 = answers.get(settings.p99_ms) if settings.p99_ms else None
         if p50 is None:
-            p50 = p99 / ratio if p99 is not None else settings.get("default_p50_ms", 50.0)
+            p50 = p99 / ratio if p99 is not None else settings.default_p50_ms
         if p99 is None:
             p99 = p50 * ratio
-        tail = estimate_tail_latency(int(answers["chain_depth"]), p50, p99)
+        tail = estimate_tail_latency(int(answers[settings.hops]), p50, p99)
     backlog = None
+    queue = framework.backlog
     if (
-        answers.get("backlog_messages") is not None
-        and answers.get("processing_rate_per_s") is not None
+        queue is not None
+        and answers.get(queue.messages) is not None
+        and answers.get(queue.processing_rate) is not None
     ):
         backlog = estimate_backlog(
-            answers["backlog_messages"],
-            answers["processing_rate_per_s"],
-            answers.get("arrival_rate_per_s") or 0.0,
+            answers[queue.messages],
+            answers[queue.processing_rate],
+            (answers.get(queue.arrival_rate) if queue.arrival_rate else None) or 0.0,
         )
     return tail, backlog
 
@@ -298,8 +225,12 @@ def _derived(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Back
     derived = dict(answers)
     if tail is not None:
         derived["estimated_p99_ms"] = tail.p99_ms
-    if backlog is not None and backlog.drain_seconds is not None:
-        derived["estimated_drain_seconds"] = backlog.drain_seconds
+    if backlog is not None:
+        # A backlog that never drains takes forever: conditions on the drain time see that.
+        derived["estimated_drain_seconds"] = (
+            backlog.drain_seconds if backlog.drain_seconds is not None else float("inf")
+        )
+        derived["estimated_net_drain_per_s"] = backlog.net_rate_per_s
     return derived
 
 
@@ -321,6 +252,82 @@ def _figures(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Back
     return figures
 
 
+def _practices(
+    framework: Framework,
+    pattern: str,
+    known: Mapping[str, Any],
+    figures: Mapping[str, Any],
+    done: set[str],
+) -> tuple[PracticeStatus, ...]:
+    capabilities = set(known.get(framework.capabilities) or ()) if framework.capabilities else set()
+
+    def in_place(practice) -> bool:
+        if practice.code in done:
+            return True
+        if practice.capability is not None and practice.capability in capabilities:
+            return True
+        return practice.in_place_when is not None and practice.in_place_when(known)
+
+    return tuple(
+        PracticeStatus(
+            code=practice.code,
+            title=practice.title,
+            status="in_place" if in_place(practice) else "missing",
+            severity=practice.severity_for(known),
+            message=_format(practice.message, figures),
+        )
+        for practice in framework.practices.get(pattern, ())
+        if practice.when(known)
+    )
+
+
+def _target(framework: Framework, answers: Mapping[str, Any], today: Tally) -> Target | None:
+    """What would lead once every capability the practices need were in place."""
+    if today.readiness is None:
+        return None
+    needed = {
+        practice.capability
+        for practices in framework.practices.values()
+        for practice in practices
+        if practice.capability is not None
+    }
+    have = set(answers.get(framework.capabilities) or ())
+    question = framework.questions_by_key[framework.capabilities]
+    complete = dict(answers)
+    complete[framework.capabilities] = tuple(
+        choice for choice in question.choice_keys if choice in have | needed
+    )
+    then = tally(framework, complete)
+    pattern = then.recommendation
+    backed = {p.code for p in framework.practices.get(pattern, ()) if p.capability is not None}
+    statuses = _practices(framework, pattern, today.effective_answers, {}, set())
+    first = sorted(
+        (p for p in statuses if p.status == "missing" and p.code in backed),
+        key=lambda practice: SEVERITY_ORDER[practice.severity],
+    )
+    return Target(
+        recommendation=pattern,
+        scores=then.scores,
+        margin=then.margin,
+        changes=pattern != today.recommendation,
+        first=tuple(first),
+    )
+
+
+def _premises(framework: Framework, answers: Mapping[str, Any]) -> tuple[dict, ...]:
+    return tuple(
+        {
+            "pattern": pattern.key,
+            "premise": premise.key,
+            "title": premise.title,
+            "holds": premise.holds(answers),
+            "reason": premise.reason,
+        }
+        for pattern in framework.patterns
+        for premise in pattern.premises
+    )
+
+
 def evaluate(
     framework: Framework,
     answers: Mapping[str, Any],
@@ -334,21 +341,22 @@ def evaluate(
     `pattern` asks for the warnings and practices of another pattern than the recommended
     one; `done_practices` are practice codes the team has recorded as done on a decision.
     """
-    from advisor.engine.sensitivity import analyse
-
     if pattern is not None and pattern not in framework.pattern_keys:
         raise AnswerError(
             "pattern",
             f"unknown pattern {pattern!r} (expected one of {', '.join(framework.pattern_keys)})",
         )
     result_tally = tally(framework, answers)
+    effective = result_tally.effective_answers
     focus = pattern or result_tally.recommendation
-    tail, backlog = _estimates(framework, answers)
-    figures = _figures(answers, tail, backlog)
-    known = _derived(answers, tail, backlog)
+    tail, backlog = _estimates(framework, effective)
+    figures = _figures(effective, tail, backlog)
+    known = _derived(effective, tail, backlog)
 
     warnings = [
-        RaisedWarning(rule.code, rule.severity, rule.title, _format(rule.message, figures))
+        RaisedWarning(
+            rule.code, rule.severity, rule.title, _format(rule.message_for(known), figures)
+        )
         for rule in framework.warnings
         if focus in rule.patterns and rule.when(known)
     ]
@@ -366,24 +374,14 @@ def evaluate(
         )
     warnings.sort(key=lambda warning: SEVERITY_ORDER[warning.severity])
 
-    capabilities = set(answers.get("capabilities") or ())
-    done = set(done_practices)
-    practices = tuple(
-        PracticeStatus(
-            code=practice.code,
-            title=practice.title,
-            status="in_place"
-            if practice.code in done
-            or (practice.capability is not None and practice.capability in capabilities)
-            else "missing",
-            severity=practice.severity_for(known),
-            message=_format(practice.message, figures),
-        )
-        for practice in framework.practices.get(focus, ())
-        if practice.when(known)
+    practices = _practices(framework, focus, known, figures, set(done_practices))
+    away = set(result_tally.not_applicable)
+    unanswered = tuple(
+        q.key for q in framework.questions if answers.get(q.key) is None and q.key not in away
     )
-    unanswered = tuple(q.key for q in framework.questions if answers.get(q.key) is None)
-    advice_missing = tuple(key for key in framework.advice_requires if answers.get(key) is None)
+    advice_missing = tuple(
+        key for key in framework.advice_requires if answers.get(key) is None and key not in away
+    )
     return Result(
         framework_name=framework.name,
         framework_version=framework.version,
@@ -397,4 +395,6 @@ def evaluate(
         unanswered=unanswered,
         sensitivity=analyse(framework, answers, result_tally) if with_sensitivity else {},
         advice_missing=advice_missing,
+        premises=_premises(framework, effective),
+        target=_target(framework, answers, result_tally),
     )

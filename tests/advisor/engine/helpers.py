@@ -36,7 +36,10 @@ def practice(answers: dict, pattern: str, code: str, **kwargs):
 
 
 def with_weight(question: str, weight: float):
+    """The default framework with one factor's weight changed (a question, or readiness)."""
     source = default_source()
+    if question == "readiness":
+        source["readiness"]["weight"] = weight
     for item in source["questions"]:
         if item["key"] == question:
             item["weight"] = weight

@@ -12,11 +12,11 @@ from tests.advisor.engine.helpers import default_source, run, with_weight
 
 def test_the_default_framework_has_every_key_of_the_contract():
     framework = load_framework("default")
-    assert framework.name == "default" and framework.version == 2
+    assert framework.name == "default" and framework.version == 3
     assert framework.pattern_keys == ("sync", "async", "request_reply", "cqrs_lite")
     assert [q.key for q in framework.questions] == [
-        "dominant_constraint", "operation", "caller_needs_result", "user_waiting", "duration",
-        "chain_depth", "consistency", "idempotency", "ordering", "replay", "read_write_split",
+        "dominant_constraint", "operation", "caller_kind", "caller_needs_result", "user_waiting",
+        "duration", "chain_depth", "consistency", "idempotency", "ordering", "replay", "read_write_split",
         "latency_sensitivity", "receiver_availability", "load", "drop_policy",
         "temporal_decoupling", "consumers", "broker_experience", "capabilities",
     ]  # fmt: skip
@@ -66,8 +66,8 @@ def test_every_question_and_choice_explains_itself():
             "practices.sync[0].capability: unknown capability 'magic'",
         ),
         (
-            lambda s: s["questions"][5]["bands"][1].__setitem__("min", 4),
-            "questions[5].bands: bands must cover 1..50 without gaps or overlaps",
+            lambda s: s["questions"][6]["bands"][1].__setitem__("min", 4),
+            "questions[6].bands: bands must cover 1..50 without gaps or overlaps",
         ),
         (
             lambda s: s["questions"][2].__setitem__("weight", -1),

@@ -13,8 +13,8 @@ EXPECTED_CODES = {
         "status_endpoint", "edge_backpressure",
     ],
     "request_reply": [
-        "timeouts_retries", "queue_depth_alerts", "idempotency_keys", "correlation_ids",
-        "edge_backpressure",
+        "timeouts_retries", "queue_depth_alerts", "dlq_replay", "idempotency_keys",
+        "correlation_ids", "edge_backpressure",
     ],
     "cqrs_lite": ["outbox", "idempotency_keys", "dlq_replay", "read_model_lag", "read_your_writes"],
 }  # fmt: skip
