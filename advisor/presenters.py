@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.engine import Framework, Result
+from advisor.engine.arithmetic import READINESS
 from advisor.engine.explain import leads
 
 SEVERITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
@@ -25,7 +26,10 @@ class PatternRow:
     score: float
     viable: bool
     recommended: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # the hard rules that rule it out
+    # The premises that do not hold for this interaction, as (title, reason): it is not an
+    # option here at all, which is not the same as breaking a rule.
+    premises: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,17 @@ class Driver:
     answer: str
     lead: float
     why: str
+
+
+@dataclass(frozen=True)
+class TargetAdvice:
+    """What fits today and what would lead once the missing practices were in place."""
+
+    today: str
+    target: str
+    changes: bool
+    margin: float | None
+    first: tuple[dict, ...]  # practices to put in place first: title, severity, label
 
 
 @dataclass(frozen=True)
@@ -58,9 +73,24 @@ class Scoreboard:
     high_warning_count: int = 0
     # Questions the framework needs answered before the leader counts as a recommendation.
     advice_missing: tuple[str, ...] = ()
+    # Questions that do not apply to these answers: neither answered nor unanswered.
+    not_applicable: tuple[str, ...] = ()
+    target: TargetAdvice | None = None
+
+    @property
+    def answered_phrase(self) -> str:
+        """ "7 of 16 questions answered", with the questions that do not apply left out."""
+        phrase = f"{self.answered_count} of {self.question_count} questions answered"
+        away = len(self.not_applicable)
+        if away:
+            phrase += f"; {away} more {'does' if away == 1 else 'do'} not apply and "
+            phrase += f"{'is' if away == 1 else 'are'} not asked"
+        return phrase
 
 
 def answer_label(framework: Framework, key: str, value: Any) -> str:
+    if key == READINESS and isinstance(value, (list, tuple)):
+        return ", ".join(_practice_title(framework, code) for code in value) or "none"
     questions = framework.questions_by_key
     question = questions.get(key)
     if question is None:
@@ -71,6 +101,14 @@ def answer_label(framework: Framework, key: str, value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(labels.get(item, item) for item in value) or "none"
     return labels.get(value, str(value))
+
+
+def _practice_title(framework: Framework, code: str) -> str:
+    for practices in framework.practices.values():
+        for practice in practices:
+            if practice.code == code:
+                return practice.title
+    return code
 
 
 def _duration(seconds: float) -> str:
@@ -84,7 +122,7 @@ def _duration(seconds: float) -> str:
 
 
 def _flip_sentence(framework: Framework, flip: dict, names: dict[str, str]) -> str:
-    question = framework.questions_by_key[flip["question"]]
+    question = framework.questions_by_key.get(flip["question"])
     winner = names[flip["recommendation"]]
     if flip["margin"] == 0:
         by = ", drawing level and winning on the framework's tie-break order"
@@ -92,6 +130,8 @@ def _flip_sentence(framework: Framework, flip: dict, names: dict[str, str]) -> s
         by = ""
     else:
         by = f" (by {flip['margin']:g} point{'' if flip['margin'] == 1 else 's'})"
+    if question is None:  # a factor that is not a question, such as readiness
+        return f"If “{framework.factor_title(flip['question'])}” changed, {winner} would win{by}."
     if question.kind == "multi":
         before, after = set(flip["from"] or ()), set(flip["to"])
         labels = {choice.key: choice.label for choice in question.choices}
@@ -109,41 +149,46 @@ def _flip_sentence(framework: Framework, flip: dict, names: dict[str, str]) -> s
     return f"If “{question.text}” were “{to}”, {winner} would win{by}."
 
 
-def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
+def _pattern_rows(framework: Framework, result: Result) -> tuple[PatternRow, ...]:
     tally = result.tally
-    names = {pattern.key: pattern.name for pattern in framework.patterns}
-    reasons: dict[str, list[str]] = {}
+    rules: dict[str, list[str]] = {}
+    premises: dict[str, list[tuple[str, str]]] = {}
     for veto in tally.vetoes:
-        reasons.setdefault(veto.pattern, []).append(veto.reason)
-    patterns = tuple(
+        if getattr(veto, "kind", "rule") == "premise":
+            premises.setdefault(veto.pattern, []).append((veto.title, veto.reason))
+        else:
+            rules.setdefault(veto.pattern, []).append(veto.reason)
+    return tuple(
         PatternRow(
             key=key,
-            name=names[key],
+            name=framework.pattern(key).name,
             summary=framework.pattern(key).summary,
             score=tally.normalised(key),
             viable=tally.viable[key],
             recommended=key == result.recommendation and result.advised,
-            reasons=tuple(reasons.get(key, ())),
+            reasons=tuple(rules.get(key, ())),
+            premises=tuple(premises.get(key, ())),
         )
         for key in result.ranking
     )
-    viable = [key for key in result.ranking if tally.viable[key]]
-    runner_up = next((key for key in viable if key != result.recommendation), None)
 
-    drivers = ()
-    if runner_up is not None:
-        drivers = tuple(
-            Driver(
-                question=framework.questions_by_key[lead.question].text,
-                answer=answer_label(framework, lead.question, lead.answer),
-                lead=lead.lead,
-                why=lead.why,
-            )
-            for lead in leads(
-                framework, tally, result.answers, favoured=result.recommendation, other=runner_up
-            )[:MAX_DRIVERS]
-        )
 
+def _drivers(framework: Framework, result: Result, runner_up: str) -> tuple[Driver, ...]:
+    found = leads(
+        framework, result.tally, result.answers, favoured=result.recommendation, other=runner_up
+    )
+    drivers = []
+    for lead in found[:MAX_DRIVERS]:
+        # Readiness's reason names the practices the runner-up lacks; say whose they are.
+        if lead.question == READINESS:
+            answer = f"for {framework.pattern(runner_up).name}"
+        else:
+            answer = answer_label(framework, lead.question, lead.answer)
+        drivers.append(Driver(framework.factor_title(lead.question), answer, lead.lead, lead.why))
+    return tuple(drivers)
+
+
+def _estimates(result: Result) -> tuple[str, ...]:
     estimates = []
     if result.tail_latency is not None:
         tail = result.tail_latency
@@ -157,38 +202,67 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
         backlog = result.backlog
         if not backlog.drains:
             estimates.append("The backlog never drains: processing does not outpace new arrivals.")
+        elif backlog.drain_seconds == 0:
+            estimates.append("There is no backlog to drain.")
         else:
-            estimates.append(
-                f"The backlog drains in about {backlog.drain_seconds:,.0f} s "
-                f"({_duration(backlog.drain_seconds)})."
-            )
+            estimates.append(f"The backlog drains in about {_duration(backlog.drain_seconds)}.")
+    return tuple(estimates)
 
-    flips = result.sensitivity.get("answer_flips", [])
+
+def _critical_weight(framework: Framework, result: Result, names: dict[str, str]) -> str | None:
     weights = result.sensitivity.get("weights", [])
-    critical = None
-    if weights:
-        top = weights[0]
-        question = framework.questions_by_key[top["question"]]
-        how = f"weighted {top['crossover_weight']:g} instead of {top['weight']:g}"
-        if top["relative_change"] > 1:
-            critical = (
-                f"No question's weight is close to changing the advice: the nearest is "
-                f"“{question.text}”, which would have to be {how} for "
-                f"{names[top['flips_to']]} to take over."
-            )
-        else:
-            critical = (
-                f"The advice hinges on how much “{question.text}” counts: {how}, "
-                f"{names[top['flips_to']]} would take over."
-            )
+    if not weights:
+        return None
+    top = weights[0]
+    title = framework.factor_title(top["question"])
+    how = f"weighted {top['crossover_weight']:g} instead of {top['weight']:g}"
+    if top["relative_change"] > 1:
+        return (
+            f"No question's weight is close to changing the advice: the nearest is "
+            f"“{title}”, which would have to be {how} for "
+            f"{names[top['flips_to']]} to take over."
+        )
+    rival = names[top["flips_to"]]
+    return f"The advice hinges on how much “{title}” counts: {how}, {rival} would take over."
+
+
+def _target_advice(result: Result, names: dict[str, str]) -> TargetAdvice | None:
+    target = result.target
+    if target is None or not result.advised:
+        return None
+    return TargetAdvice(
+        today=names[result.recommendation],
+        target=names[target.recommendation],
+        changes=target.changes,
+        margin=target.margin,
+        first=tuple(
+            {
+                "title": p.title,
+                "severity": p.severity,
+                "severity_label": SEVERITY_LABELS[p.severity],
+            }
+            for p in target.first
+        ),
+    )
+
+
+def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
+    tally = result.tally
+    names = {pattern.key: pattern.name for pattern in framework.patterns}
+    viable = [key for key in result.ranking if tally.viable[key]]
+    runner_up = next((key for key in viable if key != result.recommendation), None)
+    flips = result.sensitivity.get("answer_flips", [])
+    texts = {question.key: question.text for question in framework.questions}
+    away = tuple(key for key in result.not_applicable if key in texts)
+    question_count = len(framework.questions) - len(away)
     return Scoreboard(
         recommendation=result.recommendation,
         recommendation_name=names[result.recommendation],
         runner_up_name=names[runner_up] if runner_up else None,
         margin=result.margin,
         fallback=tally.fallback,
-        patterns=patterns,
-        drivers=drivers,
+        patterns=_pattern_rows(framework, result),
+        drivers=_drivers(framework, result, runner_up) if runner_up is not None else (),
         warnings=tuple(
             {
                 "title": w.title,
@@ -210,14 +284,16 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
             }
             for p in result.practices
         ),
-        estimates=tuple(estimates),
-        unanswered=tuple(framework.questions_by_key[key].text for key in result.unanswered),
-        answered_count=len(framework.questions) - len(result.unanswered),
-        question_count=len(framework.questions),
+        estimates=_estimates(result),
+        unanswered=tuple(texts[key] for key in result.unanswered),
+        answered_count=question_count - len(result.unanswered),
+        question_count=question_count,
         tied_with=tuple(names[key] for key in result.sensitivity.get("tied_with", ())),
         flips=tuple(_flip_sentence(framework, flip, names) for flip in flips[:MAX_FLIPS]),
         more_flips=max(0, len(flips) - MAX_FLIPS),
-        critical_weight=critical,
+        critical_weight=_critical_weight(framework, result, names),
         high_warning_count=sum(1 for w in result.warnings if w.severity == "high"),
-        advice_missing=tuple(framework.questions_by_key[key].text for key in result.advice_missing),
+        advice_missing=tuple(texts[key] for key in result.advice_missing),
+        not_applicable=tuple(texts[key] for key in away),
+        target=_target_advice(result, names),
     )

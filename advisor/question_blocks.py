@@ -19,6 +19,9 @@ from advisor.questionnaire import (
     resolution_token,
 )
 
+# Why a question is folded away when its framework gives no note of its own.
+NOT_ASKED = "It does not apply to the answers given to the other questions."
+
 
 @dataclass(frozen=True)
 class Option:
@@ -55,6 +58,12 @@ class QuestionBlock:
     maximum: float | None = None
     unit: str = ""
     conflict: ConflictNote | None = None
+    # A question that does not apply to the answers is folded away with the note saying why.
+    # Its answer is kept: posted back as `kept_values`, shown in words as `kept`.
+    folded: bool = False
+    folded_note: str = ""
+    kept: str = ""
+    kept_values: tuple[str, ...] = ()
 
     @property
     def feedback(self) -> SafeString:
@@ -92,15 +101,27 @@ def _feedback(error: str, conflict: ConflictNote | None) -> SafeString:
     )  # fmt: skip
 
 
+def _posted_values(value: Any) -> tuple[str, ...]:
+    """An answer as the form fields that post it back unchanged."""
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(str(item) for item in value) or (NONE_YET,)
+    return (str(value),)
+
+
 def questionnaire_sections(
     framework: Framework,
     answers: dict,
     errors: dict[str, str] | None = None,
     conflicts: dict[str, ConflictNote] | None = None,
+    not_applicable: tuple[str, ...] = (),
 ) -> tuple[SectionBlock, ...]:
-    """The questions grouped by section, with what is chosen or entered and any problem."""
+    """The questions grouped by section, with what is chosen or entered and any problem;
+    the questions in `not_applicable` folded away, their answers kept."""
     errors = errors or {}
     conflicts = conflicts or {}
+    away = set(not_applicable)
 
     def block(question) -> QuestionBlock:
         current = answers.get(question.key)
@@ -122,6 +143,9 @@ def questionnaire_sections(
                        f"id_{question.key}_none"),
             )  # fmt: skip
         error = errors.get(question.key, "")
+        # An answer with a problem stays open, where it can be put right: folded, it would be
+        # posted back unchanged and keep every save from going through.
+        folded = question.key in away and not error
         return QuestionBlock(
             key=question.key, kind=question.kind, text=question.text, help=question.help,
             example=question.example, options=options,
@@ -129,6 +153,10 @@ def questionnaire_sections(
             error=error_sentence(error) if error else "",
             minimum=question.minimum, maximum=question.maximum,
             conflict=conflicts.get(question.key),
+            folded=folded, folded_note=(question.applies_note or NOT_ASKED) if folded else "",
+            kept=_shown_answer(framework, question.key, current)
+            if folded and current is not None else "",
+            kept_values=_posted_values(current) if folded else (),
         )  # fmt: skip
 
     return tuple(

@@ -59,20 +59,38 @@ def _framework_named(data) -> Framework | None:
 
 
 def _questionnaire_context(
-    framework: Framework, result: Result, shown: dict, errors=None, conflicts=None, swapped=()
+    framework: Framework,
+    result: Result,
+    shown: dict,
+    errors=None,
+    conflicts=None,
+    swapped=(),
+    folded: set[str] | None = None,
 ) -> dict:
-    sections = questionnaire_sections(framework, shown, errors, conflicts)
+    """What the questionnaire and its scoreboard show. `swapped` questions are sent again
+    out of band; so is every question that `folded` (the questions folded on the page that
+    posted) shows folded or open while it should now be the other way."""
+    away = result.not_applicable
+    sections = questionnaire_sections(framework, shown, errors, conflicts, away)
     inputs = estimator_inputs(framework, shown, errors, conflicts)
     blocks = [q for section in sections for q in section.questions] + list(inputs)
+    resend = set(swapped)
+    if folded is not None:
+        resend.update(q.key for q in blocks if (q.key in folded) != q.folded)
     return {
         "framework_name": framework.name,
         "sections": sections,
         "estimate_inputs": inputs,
         "error_boxes": error_boxes_oob(sections, inputs),
         "board": build_scoreboard(framework, result),
-        "swapped": [q for q in blocks if q.key in swapped],
+        "swapped": [q for q in blocks if q.key in resend],
         "conflict_keys": [q.key for q in blocks if q.conflict],
-    }
+    }  # fmt: skip
+
+
+def _folded_on_page(request: HttpRequest) -> set[str]:
+    """The questions the posting page showed folded away (each folded block posts its key)."""
+    return set(request.POST.getlist("folded"))
 
 
 def _page(request, interaction, draft, framework, *, shown, result, base: Base,
@@ -192,7 +210,8 @@ def _saved(request, pk: int, framework: Framework, posted: dict, saved: DraftSav
     context = {
         "save_status": saved.outcome.value, "saved_at": timezone.now(),
         "swapped_count": len(swapped), "base_token": base_token(pk, saved.revision, shown),
-        **_questionnaire_context(framework, saved.result, shown, swapped=swapped),
+        **_questionnaire_context(framework, saved.result, shown, swapped=swapped,
+                                 folded=_folded_on_page(request)),
     }  # fmt: skip
     return render(request, LIVE_UPDATE, context)
 
@@ -209,7 +228,8 @@ def _conflict(request, pk, framework, posted, raw, result, base, saved: DraftSav
         # A "take theirs" that still conflicts elsewhere shows their answer in its question.
         swapped = changed_keys(answer_keys(framework), posted, raw)
         context.update(base_token=base.token(pk), **_questionnaire_context(
-            framework, result, raw, conflicts=notes, swapped=swapped))  # fmt: skip
+            framework, result, raw, conflicts=notes, swapped=swapped,
+            folded=_folded_on_page(request)))  # fmt: skip
         return render(request, LIVE_UPDATE, context, status=409)
     interaction = get_interaction_for_user(request, pk, access.WRITE)
     return _page(request, interaction, draft_for_interaction(interaction), framework,
@@ -221,7 +241,8 @@ def _not_saved(request, pk, framework, raw, errors, result, base) -> HttpRespons
     interaction = get_interaction_for_user(request, pk, access.READ)
     if request.htmx:
         context = {"save_status": "invalid", "base_token": base.token(pk),
-                   **_questionnaire_context(framework, result, raw, errors)}  # fmt: skip
+                   **_questionnaire_context(framework, result, raw, errors,
+                                            folded=_folded_on_page(request))}  # fmt: skip
         return render(request, LIVE_UPDATE, context, status=422)
     return _page(request, interaction, draft_for_interaction(interaction), framework,
                  shown=raw, errors=errors, result=result, base=base, status=422,

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TOP_LEVEL_KEYS = [
     "framework", "recommendation", "ranking", "scores", "viable", "vetoes", "contributions",
     "margin", "sensitivity", "warnings", "mitigations", "estimates", "unanswered",
-    "advice", "normalisation",
+    "advice", "not_applicable", "premises", "readiness", "target", "normalisation",
 ]  # fmt: skip
 
 
@@ -50,12 +50,23 @@ def test_its_json_has_the_contracts_shape(tmp_path):
     }}))  # fmt: skip
     output = advise_in_process(str(path), "--pattern", "async")
     assert list(output) == TOP_LEVEL_KEYS
-    assert output["framework"] == {"name": "default", "version": 2}
+    assert output["framework"] == {"name": "default", "version": 3}
     assert set(output["scores"]) == set(output["viable"]) == set(output["contributions"])
     assert sorted(output["ranking"]) == sorted(output["scores"])
     assert output["vetoes"] and all(
-        set(v) == {"pattern", "rule", "title", "reason"} for v in output["vetoes"]
+        set(v) == {"pattern", "rule", "kind", "title", "reason"} for v in output["vetoes"]
     )
+    # An event without reads to serve: CQRS-lite's premise does not hold, and says why.
+    premise = next(p for p in output["premises"] if p["premise"] == "read_path")
+    assert premise["holds"] is False and premise["pattern"] == "cqrs_lite" and premise["reason"]
+    assert {"pattern": "cqrs_lite", "rule": "read_path", "kind": "premise",
+            "title": premise["title"], "reason": premise["reason"]} in output["vetoes"]  # fmt: skip
+    # Only tracing in place: every broker-based pattern loses points for what it lacks.
+    assert set(output["readiness"]) == {"async", "request_reply", "cqrs_lite"}
+    assert all(r["points"] < 0 and r["missing"] for r in output["readiness"].values())
+    target = output["target"]
+    assert set(target) == {"recommendation", "changes", "scores", "margin", "put_in_place_first"}
+    assert target["recommendation"] in output["scores"]
     contributions = [c for items in output["contributions"].values() for c in items]
     assert contributions and all(
         set(c) == {"question", "answer", "points", "why"} for c in contributions

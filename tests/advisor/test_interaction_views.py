@@ -40,7 +40,7 @@ class TestInteractionCreate:
         assert response.url == reverse("interaction_detail", args=[interaction.pk])
         draft = Assessment.objects.get(interaction=interaction)
         assert draft.answers == {} and draft.revision == 0
-        assert (draft.framework_name, draft.framework_version) == ("default", 2)
+        assert (draft.framework_name, draft.framework_version) == ("default", 3)
         assert draft.created_by == editor
         assert draft.result["recommendation"] == "sync"
 

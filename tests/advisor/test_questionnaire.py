@@ -70,7 +70,7 @@ class TestQuestionnairePage:
         assert 'name="consistency" value="eventual" id="id_consistency_2" checked>' in text
         assert 'name="consistency" value="immediate" id="id_consistency_0">' in text
         assert 'name="chain_depth" id="id_chain_depth" value="4"' in text
-        assert "2 of 19 questions answered" in text
+        assert "2 of 20 questions answered" in text
 
     def test_a_viewer_sees_the_answers_read_only(self, client, viewer, interaction):
         client.force_login(viewer)
@@ -134,9 +134,11 @@ class TestLiveScoring:
         assert "Asynchronous messaging (fire-and-forget)" in text
         assert 'data-code="queue_no_dlq"' in text and ">High<" in text
         assert "✗ Missing" in text
-        assert "The backlog drains in about 50,000 s (13.9 hours)." in text
+        assert "The backlog drains in about 13.9 hours." in text
+        assert "The backlog takes hours to clear" in text  # its warning, with the same figure
+        assert "takes about 13.9 hours to clear" in text
         assert "What would change it" in text and "would win" in text
-        assert "13 unanswered questions" in text
+        assert "14 unanswered questions" in text
 
     def test_below_the_answers_advice_needs_the_scoreboard_recommends_nothing(
         self, client, editor, interaction
@@ -166,7 +168,7 @@ class TestLiveScoring:
         client.force_login(editor)
         response = score(client, interaction, {"capabilities": ["none-yet"]}, **HTMX)
         assert draft(interaction).answers == {"capabilities": []}
-        assert "1 of 19 questions answered" in response.text
+        assert "1 of 20 questions answered" in response.text
         page = client.get(reverse("interaction_detail", args=[interaction.pk])).text
         assert 'value="none-yet" id="id_capabilities_none" checked>' in page
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
 
+from advisor.engine import evaluate, parse_answers
 from advisor.frameworks import get_framework
 from advisor.models import Role
 from tests.advisor.engine.helpers import scenario_files
@@ -59,12 +61,18 @@ def test_answering_a_shared_scenario_click_by_click_shows_its_recommendation_liv
 
     scenario = SCENARIOS[name]
     for key, value in scenario["answers"].items():
+        if page.locator(f"#question-{key}.question-folded").count():
+            continue  # not asked for these answers (a query has no drop policy)
         answer(page, key, value)
         page.wait_for_load_state("networkidle")
 
     expect(recommendation(page)).to_have_attribute("data-pattern", scenario["expect"])
     expect(page.locator("#draft-status")).to_contain_text("Draft saved at")
-    expect(page.locator("#scoreboard")).to_contain_text(f"{len(scenario['answers'])} of 19")
+    result = evaluate(framework := get_framework(), parse_answers(framework, scenario["answers"]))
+    applying = len(framework.questions) - len(result.not_applicable)
+    expect(page.locator("#scoreboard")).to_contain_text(
+        f"{applying - len(result.unanswered)} of {applying} questions answered"
+    )
     assert page.evaluate("window.stillTheSamePage") is True  # no reload happened
 
     page.reload()  # the draft comes back
@@ -143,3 +151,34 @@ def test_text_in_a_number_box_is_refused_in_place_instead_of_erasing_the_saved_v
     page.wait_for_timeout(800)
     interaction.assessment.refresh_from_db()
     assert interaction.assessment.answers == {"per_hop_p50_ms": 100.0}
+
+
+def test_a_question_folds_away_when_the_operation_makes_it_moot_and_back_with_its_answer(
+    editor_page,
+):
+    page = editor_page
+    interaction = make_interaction(
+        system=SystemFactory(team=page.editor_team),
+        answers={"operation": "command", "drop_policy": "must_not_lose"},
+    )
+    framework = get_framework()
+    drop = framework.questions_by_key["drop_policy"]
+    kept = next(choice.label for choice in drop.choices if choice.key == "must_not_lose")
+    page.goto(f"/interactions/{interaction.pk}/")
+    block = page.locator("#question-drop_policy")
+    expect(block.get_by_label(kept, exact=True)).to_be_checked()
+
+    page.get_by_label("Query (read)", exact=True).check()
+    expect(block).to_have_class(re.compile(r"\bquestion-folded\b"))
+    expect(block).to_contain_text(drop.text)
+    expect(block).to_contain_text(drop.applies_note)
+    expect(block).to_contain_text(f"Your answer, “{kept}”, is kept")
+    expect(block.locator("input[type=radio]")).to_have_count(0)
+    expect(page.get_by_label("Query (read)", exact=True)).to_be_checked()  # not swapped away
+
+    page.get_by_label("Command (change state)", exact=True).check()
+    expect(block).not_to_have_class(re.compile(r"\bquestion-folded\b"))
+    expect(block.get_by_label(kept, exact=True)).to_be_checked()
+    page.wait_for_load_state("networkidle")
+    interaction.assessment.refresh_from_db()
+    assert interaction.assessment.answers["drop_policy"] == "must_not_lose"
