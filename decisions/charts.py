@@ -51,7 +51,7 @@ def score_chart_svg(options, order: tuple[str, ...]) -> SafeString:
         place = order.index(option.key) if option.key in order else len(PALETTE) - 1
         colour = PALETTE[place % len(PALETTE)] if option.viable else RULED_OUT
         mark = " (chosen)" if option.chosen else ""
-        ruled = " (ruled out)" if not option.viable else ""
+        ruled = f" ({option.out_word})" if option.out_word else ""
         rows.append((option.name + mark + ruled, option.score, option.score / 100, colour))
     return _bars(rows, "Scores of the considered options", "chart score-chart")
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from advisor.engine import Framework, Result
-from advisor.engine.explain import leads
+from advisor.engine.arithmetic import READINESS
+from advisor.engine.explain import Lead, leads
+from advisor.engine.tally import readiness_why
 from advisor.presenters import answer_label
 
 # The fields whose pre-filled text depends on the chosen option.
@@ -20,13 +22,39 @@ MAX_EACH_SIDE = 4
 
 
 def _lines(framework: Framework, result: Result, *, favoured: str, other: str, limit: int):
+    found = leads(framework, result.tally, result.answers, favoured=favoured, other=other)
     return [
-        f"- {framework.questions_by_key[lead.question].text} "
-        f"**{answer_label(framework, lead.question, lead.answer)}**: {lead.why}"
-        for lead in leads(framework, result.tally, result.answers, favoured=favoured, other=other)[
-            :limit
-        ]
+        _line(framework, result, lead, favoured=favoured, other=other) for lead in found[:limit]
     ]
+
+
+def _line(framework: Framework, result: Result, lead: Lead, *, favoured: str, other: str) -> str:
+    if lead.question != READINESS:
+        return (
+            f"- {framework.factor_title(lead.question)} "
+            f"**{answer_label(framework, lead.question, lead.answer)}**: {lead.why}"
+        )
+    # Readiness is no answer: it speaks of the practices the team does not run yet, and the
+    # pattern that lacks more of them is the one it counts against.
+    gaps = {gap.pattern: gap for gap in result.tally.readiness or ()}
+    lacking, ahead = gaps.get(other), gaps.get(favoured)
+    name = {pattern.key: pattern.name for pattern in framework.patterns}
+    why = lacking and readiness_why(framework, result.tally.effective_answers, lacking)
+    line = (
+        f"- {framework.factor_title(READINESS)}, for {name[other]}: {_lower_first(why or lead.why)}"
+    )
+    if ahead is not None and ahead.missing:
+        line += f" {name[favoured]} lacks less: {_titles(ahead.missing)}."
+    return line
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _titles(missing: tuple[tuple[str, str], ...]) -> str:
+    titles = [title.lower() for _code, title in missing]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
 def _best_other(result: Result, chosen: str) -> str | None:

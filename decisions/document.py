@@ -16,7 +16,13 @@ from decisions.charts import score_chart_svg
 from decisions.history import RecordHistory
 from decisions.markdown import render_markdown
 from decisions.models import Decision
-from decisions.presenters import answer_rows, considered_options, pattern_name
+from decisions.presenters import (
+    Exclusion,
+    answer_rows,
+    considered_options,
+    exclusions_of,
+    pattern_name,
+)
 
 MARKDOWN_FIELDS = (
     "context", "drivers", "justification", "good_consequences", "bad_consequences",
@@ -34,12 +40,24 @@ class Choice:
     chosen_name: str
     recommended_name: str
     missing: tuple[str, ...]  # questions advice still needed, when there was none
-    ruled_out: tuple[tuple[str, str], ...]  # (rule title, reason) that ruled the choice out
+    ruled_out: tuple[Exclusion, ...]  # why the chosen pattern was not an option, if it was not
+
+    @property
+    def by_rule(self) -> bool:
+        """Whether a hard rule rules the choice out (not only a premise that fails)."""
+        return any(not exclusion.premise for exclusion in self.ruled_out)
+
+    @property
+    def why_not_an_option(self) -> str:
+        """The end of "although …" for a choice that was not an option."""
+        if self.by_rule:
+            return "the framework's rules rule it out"
+        return "it is not an option for this interaction"
 
     @property
     def headline(self) -> str:
         if self.ruled_out:
-            return f"{self.chosen_name} was chosen although the framework's rules rule it out."
+            return f"{self.chosen_name} was chosen although {self.why_not_an_option}."
         if not self.advised:
             return "Recorded without the advisor's recommendation."
         if self.against:
@@ -53,7 +71,11 @@ class Choice:
     def while_choosing(self) -> str:
         """The headline as the record form says it, before anything is recorded."""
         if self.ruled_out:
-            return f"You are choosing {self.chosen_name}, which the framework's rules rule out."
+            if self.by_rule:
+                return f"You are choosing {self.chosen_name}, which the framework's rules rule out."
+            return (
+                f"You are choosing {self.chosen_name}, which is not an option for this interaction."
+            )
         if self.against:
             return (
                 f"You are choosing {self.chosen_name} against the advice: the advisor "
@@ -86,17 +108,8 @@ def choice_of(framework: Framework, result: dict[str, Any], chosen: str) -> Choi
         missing=tuple(
             questions[key].text if key in questions else key for key in advice.get("missing", [])
         ),
-        ruled_out=tuple(
-            (veto.get("title") or _rule_title(framework, veto["rule"]), veto["reason"])
-            for veto in result.get("vetoes", [])
-            if veto["pattern"] == chosen
-        ),
+        ruled_out=exclusions_of(framework, result, chosen),
     )
-
-
-def _rule_title(framework: Framework, key: str) -> str:
-    """The rule's title, or "" for a rule that has none (its reason then speaks alone)."""
-    return next((rule.title for rule in framework.viability if rule.key == key), "")
 
 
 def _warnings(framework: Framework, result: dict[str, Any]) -> list[dict[str, str]]:
@@ -127,6 +140,64 @@ def _practices(framework: Framework, result: dict[str, Any], chosen: str) -> lis
     ]
 
 
+@dataclass(frozen=True)
+class ReadinessNote:
+    """Operational readiness as the record froze it, in sentences: what the chosen pattern
+    lacked in production, and what would lead once the team's missing practices were in
+    place. Records frozen before readiness existed have neither."""
+
+    title: str
+    missing: str
+    target: str
+
+
+def _and(titles: list[str]) -> str:
+    titles = [title[:1].lower() + title[1:] for title in titles]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
+def readiness_note(
+    framework: Framework, result: dict[str, Any], chosen: str
+) -> ReadinessNote | None:
+    """What the frozen `result` says of readiness for `chosen`, or None when nothing."""
+    advised = bool(result.get("advice", {}).get("given", True))
+    missing = ""
+    gap = (result.get("readiness") or {}).get(chosen)
+    if gap and gap.get("missing"):
+        missing = (
+            f"Not in production yet for {pattern_name(framework, chosen)}: "
+            f"{_and([practice['title'] for practice in gap['missing']])}."
+        )
+        scale = result.get("normalisation", {}).get("scale")
+        if advised and scale and gap.get("points"):
+            missing += f" This took {-gap['points'] * 50 / scale:.1f} points off its score."
+    target = ""
+    later = result.get("target")
+    if (
+        advised
+        and later
+        and later.get("recommendation") not in (None, result.get("recommendation"))
+    ):
+        first = [practice["title"] for practice in later.get("put_in_place_first", [])]
+        practices = (
+            f"{_and(first)} {'is' if len(first) == 1 else 'are'}"
+            if first
+            else "the practices the team lacks are"
+        )
+        name = pattern_name(framework, later["recommendation"])
+        target = f"Once {practices} in place, {name} would lead."
+        scores, today = later.get("scores", {}), result.get("recommendation")
+        if later["recommendation"] in scores and today in scores:
+            target += (
+                f" It would score {scores[later['recommendation']]:g} against "
+                f"{scores[today]:g} for {pattern_name(framework, today)}."
+            )
+    if not (missing or target):
+        return None
+    title = framework.readiness.title if framework.readiness else "Operational readiness"
+    return ReadinessNote(title=title, missing=missing, target=target)
+
+
 def record_context(decision: Decision) -> dict:
     framework = framework_for_record(decision)
     options = considered_options(framework, decision)
@@ -144,6 +215,7 @@ def record_context(decision: Decision) -> dict:
         "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
         "warnings": _warnings(framework, decision.result),
         "practices": _practices(framework, decision.result, decision.chosen_option),
+        "readiness": readiness_note(framework, decision.result, decision.chosen_option),
         "deciders": list(decision.deciders.order_by("username")),
         "supersedes": list(decision.supersedes.order_by("number")),
         "superseded_by": list(decision.superseded_by.order_by("number")),

@@ -13,7 +13,7 @@ from decisions.models import Decision
 def _because(item: str) -> str:
     """A consequence or pro/con as the end of "Good, because …": a leading capital that
     starts a word of lower-case letters becomes lower case (an acronym such as "API" stays)."""
-    word = item.split(" ", 1)[0]
+    word = item.split(" ", 1)[0].rstrip(",;:.")
     if word[:1].isupper() and (word == "A" or (word[1:].isalpha() and word[1:].islower())):
         return item[0].lower() + item[1:]
     return item
@@ -60,10 +60,8 @@ def decision_markdown(decision: Decision) -> str:
     lines += [f"* {option.name}" for option in options]
     lines += ["", "## Decision Outcome", ""]
     lines += [_outcome(choice)]
-    if choice.ruled_out:
-        for title, reason in choice.ruled_out:
-            lines += ["", f"Ruled out by the rule “{title}”: {reason}" if title else
-                      f"Ruled out: {reason}"]  # fmt: skip
+    for exclusion in choice.ruled_out:
+        lines += ["", exclusion.detail]
     if not choice.advised:
         lines += ["", choice.unadvised_reason]
     if decision.justification.strip():
@@ -78,8 +76,7 @@ def decision_markdown(decision: Decision) -> str:
         lines += [f"### {option.name}", ""]
         if choice.advised:
             lines += [f"Score when recorded: {option.score:g} of 100.", ""]
-        if not option.viable:
-            lines += [f"* Ruled out: {' '.join(option.reasons)}"]
+        lines += [f"* {exclusion.sentence}" for exclusion in option.exclusions]
         lines += [f"* Good, because {_because(pro)}" for pro in option.pros]
         lines += [f"* Bad, because {_because(con)}" for con in option.cons]
         lines += [""]
@@ -99,6 +96,11 @@ def decision_markdown(decision: Decision) -> str:
             for p in doc["practices"]
         ]
         lines += [""]
+    if doc["readiness"]:
+        readiness = doc["readiness"]
+        lines += [f"{readiness.title}:", ""]
+        lines += [f"* {text}" for text in (readiness.missing, readiness.target) if text]
+        lines += [""]
     lines += ["Answers given to the advisor:", ""]
     lines += [f"* {question}: {answer}" for question, answer in doc["answers"]]
     return "\n".join(lines).rstrip() + "\n"
@@ -106,7 +108,7 @@ def decision_markdown(decision: Decision) -> str:
 
 def _outcome(choice) -> str:
     if choice.ruled_out:
-        return f'Chosen option: "{choice.chosen_name}", although the framework rules it out.'
+        return f'Chosen option: "{choice.chosen_name}", although {choice.why_not_an_option}.'
     if not choice.advised:
         return (
             f'Chosen option: "{choice.chosen_name}", recorded without the advisor\'s '

@@ -29,7 +29,8 @@ class DecisionForm(forms.Form):
     justification = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when you choose against the advisor's recommendation, and in "
-        "a sentence or more for an option the rules ruled out. " + MARKDOWN_HELP,
+        "a sentence or more for an option that is ruled out or not an option for this "
+        "interaction. " + MARKDOWN_HELP,
     )  # fmt: skip
     decided_on = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}),

@@ -2,11 +2,77 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from advisor.engine import Framework
 from advisor.presenters import answer_label
 from decisions.models import Decision
+
+NOT_AN_OPTION = "Not an option for this interaction"
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Why a pattern was not an option when the record was made: a hard rule it breaks
+    ("rule"), or one of its premises that does not hold for this interaction ("premise")."""
+
+    kind: str
+    title: str
+    reason: str
+
+    @property
+    def premise(self) -> bool:
+        return self.kind == "premise"
+
+    @property
+    def sentence(self) -> str:
+        """The exclusion on its own, as an option's note says it."""
+        if self.premise:
+            held = f"the premise “{self.title}” does not hold. " if self.title else ""
+            return f"{NOT_AN_OPTION}: {held}{self.reason}"
+        return self.detail
+
+    @property
+    def detail(self) -> str:
+        """The exclusion after a headline that already says the choice was not an option."""
+        if self.premise:
+            held = f"The premise “{self.title}” does not hold. " if self.title else ""
+            return f"{held}{self.reason}"
+        if self.title:
+            return f"Ruled out by the rule “{self.title}”: {self.reason}"
+        return f"Ruled out: {self.reason}"
+
+
+def exclusions_of(
+    framework: Framework | None, result: Mapping[str, Any], pattern: str
+) -> tuple[Exclusion, ...]:
+    """`pattern`'s exclusions in a frozen result. Records frozen before premises existed
+    hold vetoes without a kind (all hard rules) and sometimes without a title, which the
+    record's `framework` then gives (without one, the reason speaks alone)."""
+    return tuple(
+        Exclusion(
+            kind=veto.get("kind") or "rule",
+            title=veto.get("title")
+            or (_rule_title(framework, veto.get("rule", "")) if framework else ""),
+            reason=veto["reason"],
+        )
+        for veto in result.get("vetoes", [])
+        if veto["pattern"] == pattern
+    )
+
+
+def out_word(exclusions: tuple[Exclusion, ...]) -> str:
+    """How a short label names a pattern that was not an option."""
+    if exclusions and all(exclusion.premise for exclusion in exclusions):
+        return "not an option"
+    return "ruled out"
+
+
+def _rule_title(framework: Framework, key: str) -> str:
+    """The rule's title, or "" for a rule that has none (its reason then speaks alone)."""
+    return next((rule.title for rule in framework.viability if rule.key == key), "")
 
 
 @dataclass(frozen=True)
@@ -19,15 +85,16 @@ class OptionRow:
     recommended: bool
     pros: tuple[str, ...]
     cons: tuple[str, ...]
-    reasons: tuple[str, ...]
+    exclusions: tuple[Exclusion, ...]
+
+    @property
+    def out_word(self) -> str:
+        return "" if self.viable else out_word(self.exclusions)
 
 
 def considered_options(framework: Framework, decision: Decision) -> tuple[OptionRow, ...]:
     """The four patterns as the team saw them when recording: frozen scores, in rank order."""
     result = decision.result
-    reasons: dict[str, list[str]] = {}
-    for veto in result.get("vetoes", []):
-        reasons.setdefault(veto["pattern"], []).append(veto["reason"])
     rows = []
     for key in result.get("ranking", []):
         try:
@@ -40,7 +107,7 @@ def considered_options(framework: Framework, decision: Decision) -> tuple[Option
                 key=key, name=name, score=result["scores"][key],
                 viable=result["viable"][key], chosen=key == decision.chosen_option,
                 recommended=key == decision.recommended_option, pros=pros, cons=cons,
-                reasons=tuple(reasons.get(key, ())),
+                exclusions=exclusions_of(framework, result, key),
             )
         )  # fmt: skip
     return tuple(rows)

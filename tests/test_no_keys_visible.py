@@ -110,3 +110,62 @@ def test_no_export_of_the_demo_shows_a_key_outside_front_matter(demo, tmp_path):
         if leaks:
             found[url] = sorted(leaks)
     assert found == {}
+
+
+def test_no_record_of_readiness_targets_or_premises_shows_a_key(client, tmp_path):
+    """Records the demo's story does not hold: a choice that loses on operational readiness
+    (with a target that differs from the advice and estimate warnings) and a choice that was
+    not an option for its interaction."""
+    from django.urls import reverse
+
+    from advisor.models import Role
+    from tests.factories import (
+        NOBODY_WAITS,
+        MembershipFactory,
+        SystemFactory,
+        make_interaction,
+        record_decision,
+    )
+
+    user = MembershipFactory(team=SystemFactory().team, role=Role.OWNER).user
+    system = user.memberships.get().team.systems.get()
+    not_ready = {
+        "dominant_constraint": "unsure", "operation": "command", "caller_kind": "service",
+        "caller_needs_result": "no", "user_waiting": "yes", "duration": "under_2s",
+        "load": "spiky", "receiver_availability": "sometimes_down", "capabilities": [],
+        "broker_experience": "none", "backlog_messages": 50000, "processing_rate_per_s": 100,
+        "arrival_rate_per_s": 150, "chain_depth": 5, "latency_budget_ms": 100,
+    }  # fmt: skip
+    decisions = [
+        record_decision(make_interaction(system=system, name="Loyalty", answers=not_ready),
+                        user=user, chosen_option="async",
+                        justification="The outbox lands this quarter."),
+        record_decision(make_interaction(system=system, name="Reindex",
+                                         answers={**NOBODY_WAITS, "operation": "batch"}),
+                        user=user, chosen_option="request_reply",
+                        justification="The search team wants a reply for its audit trail."),
+    ]  # fmt: skip
+    assert decisions[0].result["target"]["recommendation"] != decisions[0].recommended_option
+    assert any(v["kind"] == "premise" for v in decisions[1].result["vetoes"])
+    client.force_login(user)
+    keys = _framework_keys()
+    found = {}
+    for decision in decisions:
+        for name in ("decision_detail", "decision_export_markdown", "decision_export_pdf"):
+            url = reverse(name, args=[decision.pk])
+            response = client.get(url)
+            assert response.status_code == 200, url
+            if name == "decision_export_pdf":
+                text = _pdf_text(response.content, tmp_path)
+            elif name == "decision_export_markdown":
+                text = response.content.decode().split("\n---\n", 1)[1]
+            else:
+                text = _visible(response.text)
+            if leaks := _leaks(text, keys):
+                found[url] = sorted(leaks)
+        form = client.get(reverse("decision_record", args=[decision.interaction_id]) +
+                          f"?chosen={decision.chosen_option}")  # fmt: skip
+        assert "You are choosing" in form.text
+        if leaks := _leaks(_visible(form.text), keys):
+            found[f"form {decision.reference}"] = sorted(leaks)
+    assert found == {}

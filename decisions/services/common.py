@@ -14,6 +14,7 @@ from advisor.engine import Framework, Result, evaluate, parse_answers
 from advisor.frameworks import get_framework
 from advisor.models import Assessment, Team
 from decisions.models import Decision, DecisionSequence, Revision
+from decisions.presenters import exclusions_of
 
 EDITABLE_FIELDS = (
     "title", "decided_on", "consulted", "informed", "context", "drivers", "chosen_option",
@@ -88,22 +89,21 @@ def editable(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_justification(data: Mapping[str, Any], result: Mapping[str, Any]) -> None:
-    """A choice against the advice needs a reason; a ruled-out choice needs a real one.
+    """A choice against the advice needs a reason; a choice that was not an option (a hard
+    rule rules it out, or one of its premises does not hold) needs a real one.
 
-    `result` is the frozen result (its `recommendation`, `advice`, `viable` and `vetoes`).
+    `result` is the frozen result (its `recommendation`, `advice` and `vetoes`).
     """
     chosen = data["chosen_option"]
     justification = str(data.get("justification", "")).strip()
-    vetoes = [v for v in result.get("vetoes", []) if v["pattern"] == chosen]
-    if vetoes:
+    # A hard rule and an unmet premise ask the same of the team: a real reason.
+    exclusions = exclusions_of(None, result, chosen)
+    if exclusions:
         if len(justification) < RULED_OUT_MINIMUM:
-            rules = " ".join(
-                (f"By the rule “{rule['title']}”: " if rule.get("title") else "") + rule["reason"]
-                for rule in vetoes
-            )
+            why = " ".join(exclusion.sentence for exclusion in exclusions)
             raise ValidationError({"justification": (
-                f"This option is ruled out. {rules} Explain, in a sentence or more, why the "
-                f"team takes it anyway and how it will live with that."
+                f"{why} Explain, in a sentence or more, why the team takes it anyway and how "
+                f"it will live with that."
             )})  # fmt: skip
         return
     advised = result.get("advice", {}).get("given", True)

@@ -12,7 +12,7 @@ from advisor.engine import Framework
 from decisions.content import refill
 from decisions.document import choice_of
 from decisions.models import Decision
-from decisions.presenters import pattern_name
+from decisions.presenters import exclusions_of, out_word, pattern_name
 
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
@@ -33,7 +33,7 @@ def _option_choices(framework: Framework, result: dict) -> list[tuple[str, str]]
         if advised:
             parts.append(f": {result['scores'][key]}")
         if not result["viable"][key]:
-            parts.append(" (ruled out)")
+            parts.append(f" ({out_word(exclusions_of(framework, result, key))})")
         if advised and key == result["recommendation"]:
             parts.append(" (recommended)")
         labels.append((key, "".join(parts)))

@@ -52,7 +52,7 @@ class TestPdf:
         assert response["Content-Disposition"].startswith('attachment; filename="ADR-0001-')
         text = _pdf_text(response.content, tmp_path)
         assert "Checkout · ADR-0001 · Proposed" in text  # header on every page
-        assert "framework default v2" in text and "Page 1 of" in text  # footer
+        assert "framework default v3" in text and "Page 1 of" in text  # footer
         assert "Chosen against the advice:" in text
         assert "Only ten items a night." in text
         assert "Considered options" in text and "Asynchronous messaging" in text
@@ -171,7 +171,7 @@ class TestJson:
         assert data["against_advice"] is True
         assert data["answers"] == {**NOBODY_WAITS, "operation": "batch", "chain_depth": 5}
         assert data["result"]["recommendation"] == "async"
-        assert data["framework"] == {"name": "default", "version": 2}
+        assert data["framework"] == {"name": "default", "version": 3}
         assert [r["kind"] for r in data["revisions"]] == ["recorded"]
 
     def test_another_team_gets_404(self, client, outsider, decision):

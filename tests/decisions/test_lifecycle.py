@@ -23,7 +23,7 @@ def test_recording_freezes_the_answers_framework_and_full_result():
     assert decision.reference == "ADR-0001"
     assert decision.status == Status.PROPOSED
     assert decision.answers == {**NOBODY_WAITS, "operation": "batch"}
-    assert (decision.framework_name, decision.framework_version) == ("default", 2)
+    assert (decision.framework_name, decision.framework_version) == ("default", 3)
     assert decision.result["recommendation"] == "async" == decision.recommended_option
     assert set(decision.result["scores"]) == {"sync", "async", "request_reply", "cqrs_lite"}
     assert decision.system_name == interaction.system.name

@@ -169,7 +169,7 @@ class TestNoInventedAdvice:
         client.force_login(editor)
         response = _record(client, interaction, chosen_option="async", justification="test")
         assert response.status_code == 422
-        assert "By the rule “The caller needs the answer”" in response.text
+        assert "Ruled out by the rule “The caller needs the answer”" in response.text
         assert not Decision.objects.exists()
         reason = "The caller polls the ledger for the outcome, so no reply is needed here."
         assert _record(client, interaction, chosen_option="async",
