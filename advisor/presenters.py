@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.engine import Framework, Result
-from advisor.engine.arithmetic import READINESS
 from advisor.engine.explain import leads
+from advisor.engine.plan import READINESS
 
 SEVERITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 MAX_DRIVERS = 5

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from advisor.engine import Framework, Result
-from advisor.engine.arithmetic import READINESS
 from advisor.engine.explain import Lead, leads
+from advisor.engine.plan import READINESS
 from advisor.engine.tally import readiness_why
 from advisor.presenters import answer_label
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.engine.arithmetic import READINESS
 from advisor.engine.framework import Framework
+from advisor.engine.plan import READINESS
 from advisor.engine.tally import Tally
 
 

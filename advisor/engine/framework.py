@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from advisor.engine.arithmetic import READINESS, Plan, compile_plan
 from advisor.engine.conditions import (
     ALWAYS,
     Condition,
 )
+from advisor.engine.plan import READINESS, Plan, compile_plan
 
 SEVERITIES = ("high", "medium", "low")
 # Figures the engine derives from the answers, usable in warning and practice conditions.

@@ -16,21 +16,16 @@ Answers
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from advisor.engine.arithmetic import (
     EPSILON,
-    Plan,
-    Scored,
-    applicable,
     margin,
     rank,
-    readiness_vector,
-    row_points,
-    ruled_out,
 )
 from advisor.engine.framework import Framework
+from advisor.engine.rescoring import Rescorer, settled_questions
 from advisor.engine.tally import Tally
 
 
@@ -92,11 +87,12 @@ def tied_with(current: Tally) -> list[str]:
     ]  # fmt: skip
 
 
-def _alternatives(framework: Framework, answers: Mapping[str, Any], away: tuple[str, ...]):
-    """(question, from, to) for every single change of one answer to a question that applies."""
+def _alternatives(framework: Framework, answers: Mapping[str, Any], skip: Iterable[str] = ()):
+    """(question, from, to) for every single change of one answer, but those of `skip`."""
+    skip = set(skip)
     for question in framework.questions:
-        if question.key in away:
-            continue  # changing it would change nothing
+        if question.key in skip:
+            continue
         current = answers.get(question.key)
         if question.kind == "single":
             for choice in question.choice_keys:
@@ -117,119 +113,6 @@ def _alternatives(framework: Framework, answers: Mapping[str, Any], away: tuple[
                     yield question.key, current, band.minimum
 
 
-class _Rescorer:
-    """Re-scores one changed answer from the current scores, touching only what can move:
-    the rows that depend on the question (and those whose `applies_when` it changes),
-    readiness if it depends on it, and the premises and hard rules if they mention it."""
-
-    def __init__(self, plan: Plan, answers: Mapping[str, Any], scored: Scored) -> None:
-        self.plan, self.answers, self.scored = plan, answers, scored
-        self.effective = scored.effective
-        self.base = dict(scored.effective)
-        self.before = [row_points(plan, row, self.effective) for row in plan.rows]
-        self.zero = (0.0,) * len(plan.patterns)
-        self.away = frozenset(scored.away)
-        ready = plan.readiness
-        self.readiness_keys = frozenset()
-        if ready is not None:
-            self.readiness_keys = ready.questions | {plan.capabilities, ready.experience}
-        self.readiness_before = scored.readiness if scored.readiness is not None else self.zero
-
-    def rescore(self, key: str, after: Any) -> tuple[list[float], list[bool], float]:
-        plan, scored = self.plan, self.scored
-        rows = plan.rows
-        indexes: Any = plan.dependents.get(key, ())
-        if key in plan.applicability_keys:
-            changed = dict(self.answers)
-            changed[key] = after
-            effective, away = applicable(plan, changed)
-            moved = self.away.symmetric_difference(away)
-            if moved:
-                indexes = set(indexes) | {plan.row_of[moved_key] for moved_key in moved}
-        else:
-            effective = self.base
-            effective[key] = after
-        raw = scored.raw
-        scale = scored.scale
-        for index in indexes:
-            old, new = self.before[index], row_points(plan, rows[index], effective)
-            if old is new:
-                continue
-            if old is None:
-                scale += rows[index].share
-            elif new is None:
-                scale -= rows[index].share
-            new_points = new.weighted if new else self.zero
-            old_points = old.weighted if old else self.zero
-            raw = [r + (n - o) for r, n, o in zip(raw, new_points, old_points, strict=True)]
-        if key in self.readiness_keys or (key in plan.applicability_keys and plan.readiness):
-            now = readiness_vector(plan, effective)
-            if (now is None) != (scored.readiness is None):
-                scale += plan.readiness.share if now is not None else -plan.readiness.share
-            now = now if now is not None else self.zero
-            raw = [r + (n - o) for r, n, o in zip(raw, now, self.readiness_before, strict=True)]
-        viable = ruled_out(plan, effective)[0] if key in plan.ruling_keys else scored.viable
-        if effective is self.base:
-            if key in self.effective:
-                self.base[key] = self.effective[key]
-            else:
-                del self.base[key]
-        return raw, viable, scale
-
-
-def _settled(plan: Plan, scored: Scored, before: list) -> set[str]:
-    """Questions no single change of which can overturn the recommendation.
-
-    For each viable rival, a change of question q can gain on the recommendation at most
-    what each row q moves could gain (the best of the row's point vectors against the one
-    it gives now) plus what readiness could. When that is short of the rival's gap for
-    every rival, q is settled. Questions that can change what is an option, or which
-    questions apply, are never settled.
-    """
-    top = scored.order[0]
-    rivals = [i for i in range(len(plan.patterns)) if scored.viable[i] and i != top]
-    if scored.fallback or not rivals:
-        return set()
-    raw = scored.raw
-    vectors = plan.row_vectors
-    gains: list[list[float]] = []  # per row, per rival: the most a change of the row gains
-    toggles: list[list[float]] = []  # the same for one toggled choice of a multi-choice row
-    zero = (0.0,) * len(plan.patterns)
-    for index, row in enumerate(plan.rows):
-        now = before[index].weighted if before[index] is not None else zero
-        gains.append(
-            [max(v[r] - v[top] for v in vectors[index]) - (now[r] - now[top]) for r in rivals]
-        )
-        if row.kind == "multi":
-            toggles.append([max(abs(v[r] - v[top]) for v in vectors[index]) for r in rivals])
-        else:
-            toggles.append(gains[-1])
-    ready = plan.readiness
-    unsettled = plan.applicability_keys | plan.ruling_keys
-    if ready is not None and scored.readiness is None:
-        unsettled = unsettled | {plan.capabilities}  # answering it brings in readiness
-    settled = set()
-    for key, indexes in plan.dependents.items():
-        if key in unsettled:
-            continue
-        # Readiness can move the rival up and the recommendation down.
-        extra = 2 * plan.readiness_swing.get(key, 0.0) if scored.readiness is not None else 0.0
-        reachable = False
-        for position, rival in enumerate(rivals):
-            gain = extra
-            for index in indexes:
-                table = toggles if plan.rows[index].key == key else gains
-                if plan.rows[index].key != key and before[index] is None:
-                    continue
-                gain += table[index][position]
-            if gain + EPSILON >= raw[top] - raw[rival]:
-                reachable = True
-                break
-        if not reachable:
-            settled.add(key)
-    return settled
-
-
 def _winner(raw: list[float], viable: list[bool]) -> int:
     """The position `rank` would put first, rounding (as scores are) only to break near-ties."""
     options = [i for i in range(len(raw)) if viable[i]]
@@ -247,12 +130,11 @@ def answer_flips(framework: Framework, answers: Mapping[str, Any], current: Tall
     plan = framework.plan
     patterns = plan.patterns
     scored = current.scored
-    rescorer = _Rescorer(plan, answers, scored)
-    settled = _settled(plan, scored, rescorer.before)
+    rescorer = Rescorer(plan, answers, scored)
+    settled = settled_questions(plan, scored, rescorer.before)
     flips = []
-    for key, was, after in _alternatives(framework, answers, scored.away):
-        if key in settled:
-            continue
+    # Questions that do not apply change nothing; settled ones cannot change the advice.
+    for key, was, after in _alternatives(framework, answers, settled | set(scored.away)):
         raw, viable, scale = rescorer.rescore(key, after)
         winner = patterns[_winner(raw, viable)]
         if winner != current.recommendation:

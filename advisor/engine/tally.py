@@ -13,7 +13,6 @@ from functools import cached_property
 from typing import Any
 
 from advisor.engine.arithmetic import (
-    READINESS,
     Contribution,
     ReadinessGap,
     Scored,
@@ -23,6 +22,7 @@ from advisor.engine.arithmetic import (
     score,
 )
 from advisor.engine.framework import Framework
+from advisor.engine.plan import READINESS
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ def test_the_default_framework_has_every_key_of_the_contract():
     assert framework.pattern_keys == ("sync", "async", "request_reply", "cqrs_lite")
     assert [q.key for q in framework.questions] == [
         "dominant_constraint", "operation", "caller_kind", "caller_needs_result", "user_waiting",
-        "duration", "chain_depth", "consistency", "idempotency", "ordering", "replay", "read_write_split",
-        "latency_sensitivity", "receiver_availability", "load", "drop_policy",
+        "duration", "chain_depth", "consistency", "idempotency", "ordering", "replay",
+        "read_write_split", "latency_sensitivity", "receiver_availability", "load", "drop_policy",
         "temporal_decoupling", "consumers", "broker_experience", "capabilities",
     ]  # fmt: skip
     assert [i.key for i in framework.inputs] == [

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from advisor.engine import parse_answers, tally
-from advisor.engine.arithmetic import READINESS
 from advisor.engine.estimators import estimate_tail_latency
+from advisor.engine.plan import READINESS
 from tests.advisor.engine.test_judgement_properties import (
     CAPABILITIES,
     FRAMEWORK,
