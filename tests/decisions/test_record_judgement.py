@@ -210,10 +210,7 @@ class TestReadiness:
         client.force_login(editor)
         drivers = " ".join(decision.drivers.split())
         assert f"In favour of {SYNC} (the advisor's recommendation):" in drivers
-        assert (
-            f"- Operational readiness, for {ASYNC}: no idempotent consumers"
-            in drivers
-        )
+        assert f"- Operational readiness, for {ASYNC}: no idempotent consumers" in drivers
         for url_name in FORMATS:
             text = _read(client, decision, url_name, tmp_path)
             assert f"Not in production yet for {ASYNC}: idempotent consumers," in text, url_name
