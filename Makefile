@@ -51,6 +51,7 @@ test: lint test-sqlite test-postgres
 
 bench: install
 	$(PY) bench/engine.py
+	$(PY) bench/advice_mix.py
 	$(PY) bench/rescore.py
 	$(PY) bench/records.py
 

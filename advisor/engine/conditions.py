@@ -19,7 +19,6 @@ multi-choice question is false: nothing is known to be in place.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,10 +33,9 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<number>-?\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op>==|!=|>=|<=|>|<|\(|\)|\[|\]|,))"
 )
-_NUMERIC_OPS = {
-    "==": operator.eq, "!=": operator.ne, ">=": operator.ge,
-    "<=": operator.le, ">": operator.gt, "<": operator.lt,
-}  # fmt: skip
+_NUMERIC_OPS = frozenset(("==", "!=", ">=", "<=", ">", "<"))
+# The compiled conditions see nothing but the answers they are given.
+_NO_NAMES: dict = {"__builtins__": {}}
 
 
 @dataclass(frozen=True)
@@ -60,27 +58,6 @@ def _tokenize(text: str, path: str) -> list[tuple[str, str]]:
         tokens.append((kind, match.group(kind)))
         position = match.end()
     return tokens
-
-
-def _any(parts: list[Predicate]) -> Predicate:
-    """`or` of the parts, as closures without a generator: conditions run in the hot path."""
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda answers: first(answers) or second(answers)
-    first, rest = parts[0], _any(parts[1:])
-    return lambda answers: first(answers) or rest(answers)
-
-
-def _all(parts: list[Predicate]) -> Predicate:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda answers: first(answers) and second(answers)
-    first, rest = parts[0], _all(parts[1:])
-    return lambda answers: first(answers) and rest(answers)
 
 
 class _Parser:
@@ -111,34 +88,36 @@ class _Parser:
         token = self.peek()
         return token is not None and token[1] == value
 
-    def parse(self) -> Predicate:
-        predicate = self.or_expr()
+    # Each rule below returns Python source over the answers `a`; `compile_condition` turns
+    # the whole condition into one function, so testing it costs one call. Only question
+    # and choice keys checked against the vocabulary, and parsed numbers, reach the source.
+    def parse(self) -> str:
+        source = self.or_expr()
         if self.peek() is not None:
             raise self.fail(f"unexpected {self.peek()[1]!r}")
-        return predicate
+        return source
 
-    def or_expr(self) -> Predicate:
+    def or_expr(self) -> str:
         parts = [self.and_expr()]
         while self.at("or"):
             self.take()
             parts.append(self.and_expr())
-        return _any(parts)
+        return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
 
-    def and_expr(self) -> Predicate:
+    def and_expr(self) -> str:
         parts = [self.not_expr()]
         while self.at("and"):
             self.take()
             parts.append(self.not_expr())
-        return _all(parts)
+        return parts[0] if len(parts) == 1 else "(" + " and ".join(parts) + ")"
 
-    def not_expr(self) -> Predicate:
+    def not_expr(self) -> str:
         if self.at("not"):
             self.take()
-            inner = self.not_expr()
-            return lambda answers: not inner(answers)
+            return f"(not {self.not_expr()})"
         return self.atom()
 
-    def atom(self) -> Predicate:
+    def atom(self) -> str:
         if self.at("("):
             self.take()
             inner = self.or_expr()
@@ -149,7 +128,7 @@ class _Parser:
             self.take("op", "(")
             key = self.question(self.take("name"))
             self.take("op", ")")
-            return lambda answers: answers.get(key) is not None
+            return f"(a.get({key!r}) is not None)"
         key = self.question(name)
         token = self.peek()
         if token is None:
@@ -162,35 +141,33 @@ class _Parser:
         if key in self.vocabulary.numeric:
             if operator_ not in _NUMERIC_OPS:
                 raise self.fail(f"{operator_!r} cannot compare the number {key!r}")
-            compare = _NUMERIC_OPS[operator_]
             token = self.peek()
             if token is not None and token[0] == "name":
                 other = self.question(self.take("name"))
                 if other not in self.vocabulary.numeric:
                     raise self.fail(f"cannot compare the number {key!r} with {other!r}")
-                return lambda answers: (
-                    answers.get(key) is not None
-                    and answers.get(other) is not None
-                    and compare(answers[key], answers[other])
+                return (
+                    f"(a.get({key!r}) is not None and a.get({other!r}) is not None"
+                    f" and a[{key!r}] {operator_} a[{other!r}])"
                 )
             number = float(self.take("number"))
-            return lambda answers: answers.get(key) is not None and compare(answers[key], number)
+            return f"(a.get({key!r}) is not None and a[{key!r}] {operator_} {number!r})"
         if key in self.vocabulary.multi:
             raise self.fail(f"use 'has' with the multi-choice question {key!r}")
         if operator_ not in ("==", "!="):
             raise self.fail(f"{operator_!r} cannot compare the choice question {key!r}")
         choice = self.choice(key, self.take("name"))
         if operator_ == "==":
-            return lambda answers: answers.get(key) == choice
-        return lambda answers: answers.get(key) is not None and answers[key] != choice
+            return f"(a.get({key!r}) == {choice!r})"
+        return f"(a.get({key!r}) not in (None, {choice!r}))"
 
-    def has(self, key: str) -> Predicate:
+    def has(self, key: str) -> str:
         if key not in self.vocabulary.multi:
             raise self.fail(f"'has' needs a multi-choice question, not {key!r}")
         choice = self.choice(key, self.take("name"))
-        return lambda answers: choice in (answers.get(key) or ())
+        return f"({choice!r} in (a.get({key!r}) or ()))"
 
-    def member_of(self, key: str) -> Predicate:
+    def member_of(self, key: str) -> str:
         if key not in self.vocabulary.choices:
             raise self.fail(f"'in' needs a single-choice question, not {key!r}")
         self.take("op", "[")
@@ -199,8 +176,7 @@ class _Parser:
             self.take()
             options.add(self.choice(key, self.take("name")))
         self.take("op", "]")
-        frozen = frozenset(options)
-        return lambda answers: answers.get(key) in frozen
+        return f"(a.get({key!r}) in {set(sorted(options))!r})"
 
     def question(self, key: str) -> str:
         known = (
@@ -242,4 +218,9 @@ def compile_condition(text: str | None, vocabulary: Vocabulary, path: str) -> Co
     if not isinstance(text, str):
         raise FrameworkError(path, "expected a condition string")
     parser = _Parser(text, vocabulary, path)
-    return Condition(text, parser.parse(), frozenset(parser.referenced))
+    source = parser.parse()
+    # Every atom is a comparison, so the expression is a bool without a bool() call. The
+    # source holds only keys checked against the vocabulary and parsed numbers.
+    code = compile(f"lambda a: {source}", path or "<condition>", "eval")
+    test = eval(code, _NO_NAMES)
+    return Condition(text, test, frozenset(parser.referenced))
