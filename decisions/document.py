@@ -210,7 +210,9 @@ def record_context(decision: Decision) -> dict:
         "choice": choice,
         "chosen_name": choice.chosen_name,
         "recommended_name": choice.recommended_name,
-        "answers": answer_rows(framework, decision.answers),
+        "answers": answer_rows(
+            framework, decision.answers, decision.result.get("not_applicable", ())
+        ),
         "score_chart": score_chart_svg(options, framework.pattern_keys) if choice.advised else "",
         "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
         "warnings": _warnings(framework, decision.result),

@@ -120,12 +120,20 @@ def pattern_name(framework: Framework, key: str) -> str:
         return key
 
 
-def answer_rows(framework: Framework, answers: dict) -> tuple[tuple[str, str], ...]:
+NOT_COUNTED = " (not counted: the question does not apply to this interaction)"
+
+
+def answer_rows(
+    framework: Framework, answers: dict, not_applicable: tuple[str, ...] | list[str] = ()
+) -> tuple[tuple[str, str], ...]:
+    """The answers in words; those to questions that did not apply are kept and marked."""
     rows = []
     for question in framework.questions:
         if answers.get(question.key) is not None:
-            rows.append((question.text, answer_label(framework, question.key,
-                                                     answers[question.key])))  # fmt: skip
+            label = answer_label(framework, question.key, answers[question.key])
+            if question.key in not_applicable:
+                label += NOT_COUNTED
+            rows.append((question.text, label))
     for numeric in framework.inputs:
         if answers.get(numeric.key) is not None:
             rows.append((numeric.label, f"{answers[numeric.key]:g} {numeric.unit}".strip()))

@@ -267,3 +267,21 @@ class TestJsonExport:
         assert data["result"]["readiness"]["async"]["missing"]
         kinds = {(v["pattern"], v["kind"]) for v in data["result"]["vetoes"]}
         assert ("cqrs_lite", "premise") in kinds
+
+
+class TestAnswersThatDidNotApply:
+    def test_they_are_kept_and_marked_as_not_counted_in_every_format(
+        self, client, team, editor, tmp_path
+    ):
+        answers = {**SOMEONE_WAITS, "operation": "query", "drop_policy": "must_not_lose"}
+        decision = _record(team, editor, answers)
+        assert decision.answers["drop_policy"] == "must_not_lose"
+        assert "drop_policy" in decision.result["not_applicable"]
+        client.force_login(editor)
+        marked = "Must not be lost (not counted: the question does not apply to this interaction)"
+        for url_name in FORMATS:
+            text = _read(client, decision, url_name, tmp_path)
+            if url_name == "decision_export_pdf":  # table cells wrap across the text lines
+                assert "Must not be lost (not counted: the" in text, url_name
+            else:
+                assert marked in text, url_name
