@@ -21,7 +21,9 @@ SEVERITIES = ("high", "medium", "low")
 # Figures the engine derives from the answers, usable in warning and practice conditions.
 DERIVED_FIGURES = ("estimated_p99_ms", "estimated_drain_seconds", "estimated_net_drain_per_s")
 # Placeholders a warning or practice message may use besides question and input keys.
-MESSAGE_FIGURES = ("hops", "tail_p50_ms", "tail_p99_ms", "p_hit_any_pct", "drain_hours")
+MESSAGE_FIGURES = (
+    "hops", "tail_p50_ms", "tail_p99_ms", "p_hit_any_pct", "drain_hours", "backlog_growth_per_hour",
+)  # fmt: skip
 QUESTION_KINDS = ("single", "multi", "integer")
 
 

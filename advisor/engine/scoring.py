@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.engine.errors import AnswerError
-from advisor.engine.estimators import Backlog, TailLatency, estimate_backlog, estimate_tail_latency
+from advisor.engine.estimators import Backlog, TailLatency
+from advisor.engine.figures import derived, estimates, figures
 from advisor.engine.framework import Framework
 from advisor.engine.sensitivity import analyse
 from advisor.engine.tally import Tally, tally
@@ -191,72 +192,11 @@ def _format(template: str, values: Mapping[str, Any]) -> str:
     return string.Formatter().vformat(template, (), _Placeholders(values))
 
 
-def _estimates(
-    framework: Framework, answers: Mapping[str, Any]
-) -> tuple[TailLatency | None, Backlog | None]:
-    tail = None
-    settings = framework.tail_latency
-    if settings is not None and answers.get(settings.hops) is not None:
-        ratio = settings.default_p99_ratio
-        p50 = answers.get(settings.p50_ms) if settings.p50_ms else None
-        p99 = answers.get(settings.p99_ms) if settings.p99_ms else None
-        if p50 is None:
-            p50 = p99 / ratio if p99 is not None else settings.default_p50_ms
-        if p99 is None:
-            p99 = p50 * ratio
-        tail = estimate_tail_latency(int(answers[settings.hops]), p50, p99)
-    backlog = None
-    queue = framework.backlog
-    if (
-        queue is not None
-        and answers.get(queue.messages) is not None
-        and answers.get(queue.processing_rate) is not None
-    ):
-        backlog = estimate_backlog(
-            answers[queue.messages],
-            answers[queue.processing_rate],
-            (answers.get(queue.arrival_rate) if queue.arrival_rate else None) or 0.0,
-        )
-    return tail, backlog
-
-
-def _derived(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Backlog | None):
-    """The answers plus the figures warning and practice conditions may compare against."""
-    derived = dict(answers)
-    if tail is not None:
-        derived["estimated_p99_ms"] = tail.p99_ms
-    if backlog is not None:
-        # A backlog that never drains takes forever: conditions on the drain time see that.
-        derived["estimated_drain_seconds"] = (
-            backlog.drain_seconds if backlog.drain_seconds is not None else float("inf")
-        )
-        derived["estimated_net_drain_per_s"] = backlog.net_rate_per_s
-    return derived
-
-
-def _figures(answers: Mapping[str, Any], tail: TailLatency | None, backlog: Backlog | None):
-    figures: dict[str, Any] = {
-        key: f"{value:,.6g}" if isinstance(value, float) else value
-        for key, value in answers.items()
-        if value is not None
-    }
-    if tail is not None:
-        figures.update(
-            hops=tail.hops,
-            tail_p50_ms=f"{tail.p50_ms:,.0f}",
-            tail_p99_ms=f"{tail.p99_ms:,.0f}",
-            p_hit_any_pct=f"{tail.p_hit_any_p99 * 100:.1f}",
-        )
-    if backlog is not None and backlog.drain_seconds is not None:
-        figures["drain_hours"] = f"{backlog.drain_seconds / 3600:,.1f}"
-    return figures
-
-
 def _practices(
     framework: Framework,
     pattern: str,
     known: Mapping[str, Any],
-    figures: Mapping[str, Any],
+    shown: Mapping[str, Any],
     done: set[str],
 ) -> tuple[PracticeStatus, ...]:
     capabilities = set(known.get(framework.capabilities) or ()) if framework.capabilities else set()
@@ -274,7 +214,7 @@ def _practices(
             title=practice.title,
             status="in_place" if in_place(practice) else "missing",
             severity=practice.severity_for(known),
-            message=_format(practice.message, figures),
+            message=_format(practice.message, shown),
         )
         for practice in framework.practices.get(pattern, ())
         if practice.when(known)
@@ -349,14 +289,12 @@ def evaluate(
     result_tally = tally(framework, answers)
     effective = result_tally.effective_answers
     focus = pattern or result_tally.recommendation
-    tail, backlog = _estimates(framework, effective)
-    figures = _figures(effective, tail, backlog)
-    known = _derived(effective, tail, backlog)
+    tail, backlog = estimates(framework, effective)
+    shown = figures(effective, tail, backlog)
+    known = derived(effective, tail, backlog)
 
     warnings = [
-        RaisedWarning(
-            rule.code, rule.severity, rule.title, _format(rule.message_for(known), figures)
-        )
+        RaisedWarning(rule.code, rule.severity, rule.title, _format(rule.message_for(known), shown))
         for rule in framework.warnings
         if focus in rule.patterns and rule.when(known)
     ]
@@ -374,7 +312,7 @@ def evaluate(
         )
     warnings.sort(key=lambda warning: SEVERITY_ORDER[warning.severity])
 
-    practices = _practices(framework, focus, known, figures, set(done_practices))
+    practices = _practices(framework, focus, known, shown, set(done_practices))
     away = set(result_tally.not_applicable)
     unanswered = tuple(
         q.key for q in framework.questions if answers.get(q.key) is None and q.key not in away

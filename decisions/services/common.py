@@ -101,9 +101,10 @@ def check_justification(data: Mapping[str, Any], result: Mapping[str, Any]) -> N
     if exclusions:
         if len(justification) < RULED_OUT_MINIMUM:
             why = " ".join(exclusion.sentence for exclusion in exclusions)
+            given = f"yours has {len(justification)}" if justification else "none is given yet"
             raise ValidationError({"justification": (
-                f"{why} Explain, in a sentence or more, why the team takes it anyway and how "
-                f"it will live with that."
+                f"{why} Explain in at least {RULED_OUT_MINIMUM} characters ({given}) why the "
+                f"team takes it anyway and how it will live with that."
             )})  # fmt: skip
         return
     advised = result.get("advice", {}).get("given", True)

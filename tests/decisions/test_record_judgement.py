@@ -168,6 +168,8 @@ class TestNotAnOption:
         assert response.status_code == 422
         errors = response.context["form"].errors["justification"]
         assert any("Not an option for this interaction" in error for error in errors)
+        # "We like replies." is a sentence: the message says what is asked, and how far off.
+        assert any("at least 40 characters (yours has 16)" in error for error in errors)
         assert "You are choosing Async request-reply, which is not an option" in response.text
         assert not Decision.objects.exists()
         reason = "The ledger team insists on a reply for their audit trail, so we keep one."
