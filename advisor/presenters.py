@@ -154,7 +154,7 @@ def _pattern_rows(framework: Framework, result: Result) -> tuple[PatternRow, ...
     rules: dict[str, list[str]] = {}
     premises: dict[str, list[tuple[str, str]]] = {}
     for veto in tally.vetoes:
-        if getattr(veto, "kind", "rule") == "premise":
+        if veto.kind == "premise":
             premises.setdefault(veto.pattern, []).append((veto.title, veto.reason))
         else:
             rules.setdefault(veto.pattern, []).append(veto.reason)
@@ -218,7 +218,7 @@ def _critical_weight(framework: Framework, result: Result, names: dict[str, str]
     how = f"weighted {top['crossover_weight']:g} instead of {top['weight']:g}"
     if top["relative_change"] > 1:
         return (
-            f"No question's weight is close to changing the advice: the nearest is "
+            f"No factor's weight is close to changing the advice: the nearest is "
             f"“{title}”, which would have to be {how} for "
             f"{names[top['flips_to']]} to take over."
         )

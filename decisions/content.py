@@ -53,7 +53,7 @@ def _lower_first(text: str) -> str:
 
 
 def _titles(missing: tuple[tuple[str, str], ...]) -> str:
-    titles = [title.lower() for _code, title in missing]
+    titles = [_lower_first(title) for _code, title in missing]
     return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 

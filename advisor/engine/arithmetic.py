@@ -182,6 +182,19 @@ def readiness_vector(plan: Plan, answers: Mapping[str, Any]) -> tuple[float, ...
     return tuple(points)
 
 
+def readiness_toggles(plan: Plan, answers: Mapping[str, Any]) -> dict[str, tuple[float, ...]]:
+    """For each capability the counted practices need: the readiness points each pattern
+    gets back when the team puts it in place (what `readiness_vector` takes for it)."""
+    ready = plan.readiness
+    scale = readiness_factor(plan, answers) * ready.weight
+    toggles: dict[str, list[float]] = {}
+    for position, needed in zip(ready.positions, readiness_needs(plan, answers), strict=True):
+        for capability, _code, _title, points in needed:
+            vector = toggles.setdefault(capability, [0.0] * len(plan.patterns))
+            vector[position] += points * scale
+    return {capability: tuple(vector) for capability, vector in toggles.items()}
+
+
 def readiness_points(plan: Plan, answers: Mapping[str, Any]) -> tuple[ReadinessGap, ...] | None:
     """Each readiness pattern's gap, or None while the team has not said what it runs."""
     if plan.readiness is None or answers.get(plan.capabilities) is None:

@@ -30,6 +30,10 @@ from advisor.engine.framework import (
 )
 from advisor.engine.framework_rules import RuleReader
 from advisor.engine.json_reader import JsonReader as _Reader
+from advisor.engine.plan import READINESS
+
+# Files of format versions before this one are upgraded on reading (see upgrade_legacy).
+LEGACY_BEFORE = 3
 
 
 def _read_effects(
@@ -71,6 +75,8 @@ def _vocabulary(questions: _Reader, inputs: _Reader) -> Vocabulary:
     for question in questions.items():
         question.object()
         key = question.child("key").string()
+        if key == READINESS:
+            raise question.child("key").fail(f"{READINESS!r} is kept for operational readiness")
         kind = question.child("kind").string()
         if kind not in QUESTION_KINDS:
             raise question.child("kind").fail(f"expected one of {', '.join(QUESTION_KINDS)}")
@@ -162,46 +168,47 @@ def _read_question(
 
 
 def upgrade_legacy(data: Any) -> Any:
-    """Fill in what files written before version 3 of the format left implicit.
+    """Fill in what files of format versions 1 and 2 left implicit.
 
     Older definitions (frozen into decisions recorded with them) named neither the
-    capabilities question nor the answers the estimators read: they used the keys of the
-    framework SPEC. A file that declares any of these keeps its own declarations.
+    capabilities question, nor the answers the estimators read, nor the input a p99 may not
+    be below: the engine used the keys of the framework SPEC. From version 3 a framework
+    declares them, and nothing is filled in.
     """
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        return data
+    if not isinstance(data.get("version"), int) or data["version"] >= LEGACY_BEFORE:
         return data
     keys = {q.get("key") for q in data["questions"] if isinstance(q, dict)}
     keys |= {i.get("key") for i in data.get("inputs") or () if isinstance(i, dict)}
     data = dict(data)
-    if "capabilities" not in data and "capabilities" in keys:
-        data["capabilities"] = "capabilities"
-    if "per_hop_p50_ms" in keys and not any(
-        isinstance(i, dict) and "at_least" in i for i in data.get("inputs") or ()
-    ):
+    if "capabilities" in keys:
+        data.setdefault("capabilities", "capabilities")
+    if "per_hop_p50_ms" in keys:
         data["inputs"] = [
             {**i, "at_least": "per_hop_p50_ms"}
             if isinstance(i, dict) and i.get("key") == "per_hop_p99_ms"
             else i
             for i in data["inputs"]
         ]
-    estimators = data.get("estimators", {})
-    if isinstance(estimators, dict) and "chain_depth" in keys:
-        estimators = dict(estimators)
+    estimators = data.get("estimators") or {}
+    if not isinstance(estimators, dict):
+        return data
+    estimators = dict(estimators)
+    if "chain_depth" in keys:  # the tail was estimated whenever the depth was answered
         tail = estimators.get("tail_latency")
-        if isinstance(tail, dict) and "hops" not in tail:
-            estimators["tail_latency"] = {
-                "hops": "chain_depth",
-                **{k: f"per_hop_{k}" for k in ("p50_ms", "p99_ms") if f"per_hop_{k}" in keys},
-                **tail,
-            }
-        spec_backlog = ("backlog_messages", "processing_rate_per_s")
-        if "backlog" not in estimators and all(key in keys for key in spec_backlog):
-            estimators["backlog"] = {
-                "messages": "backlog_messages",
-                "processing_rate": "processing_rate_per_s",
-                "arrival_rate": "arrival_rate_per_s" if "arrival_rate_per_s" in keys else None,
-            }
-        data["estimators"] = estimators
+        estimators["tail_latency"] = {
+            "hops": "chain_depth",
+            **{k: f"per_hop_{k}" for k in ("p50_ms", "p99_ms") if f"per_hop_{k}" in keys},
+            **(tail if isinstance(tail, dict) else {}),
+        }
+    if "backlog" not in estimators and {"backlog_messages", "processing_rate_per_s"} <= keys:
+        estimators["backlog"] = {
+            "messages": "backlog_messages",
+            "processing_rate": "processing_rate_per_s",
+            "arrival_rate": "arrival_rate_per_s" if "arrival_rate_per_s" in keys else None,
+        }
+    data["estimators"] = estimators
     return data
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from advisor.engine.conditions import Condition, Vocabulary, compile_condition
 from advisor.engine.framework import (
+    DERIVED_FIGURES,
     MESSAGE_FIGURES,
     SEVERITIES,
     BacklogSettings,
@@ -20,6 +21,15 @@ from advisor.engine.framework import (
     WarningRule,
 )
 from advisor.engine.json_reader import JsonReader as _Reader
+
+
+def _not_negative(reader: _Reader, *, default: float | None = None) -> float:
+    if reader.value is None and default is not None:
+        return default
+    value = reader.number()
+    if value < 0:
+        raise reader.fail("expected a number of zero or more")
+    return value
 
 
 class RuleReader:
@@ -130,16 +140,25 @@ class RuleReader:
                 if capability is not None and capability not in known:
                     raise capability_reader.fail(f"unknown capability {capability!r}")
                 in_place = practice.child("in_place_when")
+                when = self.condition(practice.child("when"))
+                cases = self.cases(practice.child("cases"), "severity", self.severity)
+                estimated = when.questions.union(*(c.questions for c, _ in cases)) & set(
+                    DERIVED_FIGURES
+                )
+                if capability is not None and estimated:
+                    # Readiness counts such practices from the answers alone.
+                    raise practice.fail(
+                        f"a practice backed by a capability cannot depend on the estimate "
+                        f"{sorted(estimated)[0]!r}"
+                    )
                 read.append(
                     Practice(
                         code=practice.child("code").key(seen, "practice"),
                         title=practice.child("title").string(),
                         capability=capability,
                         severity=self.severity(practice.child("severity")),
-                        when=self.condition(practice.child("when")),
-                        severity_cases=self.cases(
-                            practice.child("cases"), "severity", self.severity
-                        ),
+                        when=when,
+                        severity_cases=cases,
                         message=self.message(practice.child("message")),
                         in_place_when=self.condition(in_place) if in_place.value else None,
                     )
@@ -168,13 +187,17 @@ class RuleReader:
             for choice in factors_reader.value:
                 if choice not in choices:
                     raise factors_reader.child(choice).fail(f"{choice!r} is not a choice")
-                factors[choice] = factors_reader.child(choice).number()
+                factors[choice] = _not_negative(factors_reader.child(choice))
+        # Every answer needs its factor: the normalisation scale is bounded by the largest.
+        for choice in sorted(choices):
+            if choice not in factors:
+                raise factors_reader.fail(f"expected a factor for the choice {choice!r}")
         points_reader = reader.child("severity_points").object()
         severity_points = {}
         for severity in points_reader.value:
             if severity not in SEVERITIES:
                 raise points_reader.child(severity).fail(f"expected one of {', '.join(SEVERITIES)}")
-            severity_points[severity] = points_reader.child(severity).number()
+            severity_points[severity] = _not_negative(points_reader.child(severity))
         weight = reader.child("weight").number()
         if weight < 0:
             raise reader.child("weight").fail("expected a weight of zero or more")
@@ -190,7 +213,7 @@ class RuleReader:
             severity_points=severity_points,
             experience=experience,
             factors=factors,
-            unanswered_factor=reader.child("unanswered_factor").number(optional=True, default=1.0),
+            unanswered_factor=_not_negative(reader.child("unanswered_factor"), default=1.0),
             why=why,
         )
 

@@ -47,7 +47,6 @@ class Effect(NamedTuple):
 class Row(NamedTuple):
     key: str
     kind: str
-    weight: float
     share: float  # weight x the largest absolute points: the row's part of the scale
     options: Any  # choice -> effects; for integers [(min, max, effects)]
 
@@ -58,6 +57,7 @@ class ReadinessPractice(NamedTuple):
     capability: str
     when: Any
     severity_for: Any
+    most: float  # the most it can cost: its highest reachable severity's points
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,6 @@ class ReadinessPlan:
     factors: Mapping[str, float]
     unanswered_factor: float
     share: float
-    why: str
     # The answers the practices' conditions read: a change to one re-checks which apply.
     questions: frozenset[str]
 
@@ -103,20 +102,36 @@ class Plan:
         if ready is None:
             return {}
         factors = [ready.unanswered_factor, *ready.factors.values()]
-        points = max(ready.severity_points.values(), default=0.0)
-        most = max((points * len(practices) for practices in ready.practices), default=0.0)
-        per_capability = max(
-            (
-                points * sum(1 for p in practices if p.capability == capability)
-                for practices in ready.practices
-                for capability in {p.capability for p in practices}
-            ),
-            default=0.0,
+        whole = (
+            ready.weight
+            * max(factors)
+            * max((sum(p.most for p in practices) for practices in ready.practices), default=0.0)
         )
-        swing = dict.fromkeys(ready.questions, ready.weight * max(factors) * most)
-        swing[self.capabilities] = ready.weight * max(factors) * per_capability
-        if ready.experience:
-            swing[ready.experience] = ready.weight * (max(factors) - min(factors)) * most
+        per_capability = (
+            ready.weight
+            * max(factors)
+            * max(
+                (
+                    sum(p.most for p in practices if p.capability == capability)
+                    for practices in ready.practices
+                    for capability in {p.capability for p in practices}
+                ),
+                default=0.0,
+            )
+        )
+        # A question the practices' conditions read can move everything; otherwise one
+        # capability moves only the practices it backs, and experience only the factor.
+        swing = dict.fromkeys(ready.questions, whole)
+        if self.capabilities not in ready.questions:
+            swing[self.capabilities] = per_capability
+        if ready.experience and ready.experience not in ready.questions:
+            swing[ready.experience] = (
+                ready.weight
+                * (max(factors) - min(factors))
+                * max(
+                    (sum(p.most for p in practices) for practices in ready.practices), default=0.0
+                )
+            )
         return swing
 
     @cached_property
@@ -203,7 +218,7 @@ def compile_plan(framework: Framework) -> Plan:
         else:
             options = {c.key: effects_of(c.effects, question.weight) for c in question.choices}
         share = question.weight * question.max_points
-        rows.append(Row(question.key, question.kind, question.weight, share, options))
+        rows.append(Row(question.key, question.kind, share, options))
         referenced = {question.key} | question.applies_when.questions
         for option in question.choices or question.bands:
             for effect in option.effects:
@@ -264,7 +279,17 @@ def _readiness_plan(framework: Framework) -> ReadinessPlan | None:
     positions, practices, questions = [], [], set()
     for pattern in readiness.patterns:
         backed = tuple(
-            ReadinessPractice(p.code, p.title, p.capability, p.when.test, _severity_of(p))
+            ReadinessPractice(
+                p.code,
+                p.title,
+                p.capability,
+                p.when.test,
+                _severity_of(p),
+                max(
+                    readiness.severity_points.get(severity, 0.0)
+                    for severity in (p.severity, *(value for _, value in p.severity_cases))
+                ),
+            )
             for p in framework.practices.get(pattern, ())
             if p.capability is not None
         )
@@ -276,13 +301,8 @@ def _readiness_plan(framework: Framework) -> ReadinessPlan | None:
                 questions |= condition.questions
         positions.append(order.index(pattern))
         practices.append(backed)
-    worst = max(
-        (
-            sum(max(readiness.severity_points.values(), default=0.0) for _ in backed)
-            for backed in practices
-        ),
-        default=0.0,
-    )
+    # The most readiness can take from one pattern: every practice missing, at its worst.
+    worst = max((sum(p.most for p in backed) for backed in practices), default=0.0)
     top_factor = max([readiness.unanswered_factor, *readiness.factors.values()])
     return ReadinessPlan(
         weight=readiness.weight,
@@ -293,7 +313,6 @@ def _readiness_plan(framework: Framework) -> ReadinessPlan | None:
         factors=readiness.factors,
         unanswered_factor=readiness.unanswered_factor,
         share=readiness.weight * worst * top_factor,
-        why=readiness.why,
         questions=frozenset(questions),
     )
 

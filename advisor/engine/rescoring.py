@@ -16,8 +16,7 @@ from advisor.engine.arithmetic import (
     Plan,
     Scored,
     applicable,
-    readiness_factor,
-    readiness_needs,
+    readiness_toggles,
     readiness_vector,
     row_points,
     ruled_out,
@@ -50,16 +49,7 @@ class Rescorer:
     def capability_points(self, capability: str) -> tuple[float, ...]:
         """Readiness points each pattern gets back when `capability` is put in place."""
         if self._toggles is None:
-            plan = self.plan
-            ready = plan.readiness
-            needs = readiness_needs(plan, self.effective)
-            scale = readiness_factor(plan, self.effective) * ready.weight
-            toggles: dict[str, list[float]] = {}
-            for position, needed in zip(ready.positions, needs, strict=True):
-                for needed_capability, _code, _title, points in needed:
-                    vector = toggles.setdefault(needed_capability, [0.0] * len(plan.patterns))
-                    vector[position] += points * scale
-            self._toggles = {key: tuple(vector) for key, vector in toggles.items()}
+            self._toggles = readiness_toggles(self.plan, self.effective)
         return self._toggles.get(capability, self.zero)
 
     def viable(self, key: str, effective: Mapping[str, Any]) -> list[bool]:
@@ -95,7 +85,8 @@ class Rescorer:
                 changed = dict(self.answers)
                 changed[key] = after
                 effective, _away = applicable(plan, changed)
-                indexes = set(indexes) | {plan.row_of[moved_key] for moved_key in moved}
+                # Rows that fold or unfold, and rows whose cases read them.
+                indexes = set(indexes).union(*(plan.dependents.get(k, ()) for k in moved))
         raw = scored.raw
         scale = scored.scale
         for index in indexes:
@@ -115,12 +106,13 @@ class Rescorer:
             and key not in plan.readiness.questions
             and effective is self.base
         ):
-            # One capability put in place or dropped: only the practices it backs move.
-            added = set(after) - set(self.effective[key])
-            toggled = next(iter(added or set(self.effective[key]) - set(after)))
-            back = self.capability_points(toggled)
-            sign = 1.0 if added else -1.0
-            raw = [r + sign * b for r, b in zip(raw, back, strict=True)]
+            # Capabilities put in place or dropped: only the practices they back move.
+            now, then = set(after), set(self.effective[key])
+            for capability, sign in [(c, 1.0) for c in now - then] + [
+                (c, -1.0) for c in then - now
+            ]:
+                back = self.capability_points(capability)
+                raw = [r + sign * b for r, b in zip(raw, back, strict=True)]
         elif key in self.readiness_keys or (key in plan.applicability_keys and plan.readiness):
             now = readiness_vector(plan, effective)
             if (now is None) != (scored.readiness is None):

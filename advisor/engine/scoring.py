@@ -221,30 +221,46 @@ def _practices(
     )
 
 
-def _target(framework: Framework, answers: Mapping[str, Any], today: Tally) -> Target | None:
-    """What would lead once every capability the practices need were in place."""
+def _target(
+    framework: Framework, answers: Mapping[str, Any], today: Tally, known, done: set[str]
+) -> Target | None:
+    """What would lead once the practices the team lacks were in place.
+
+    The answers are re-scored with every capability the practices need; the pattern that
+    leads then is the target, and its own missing practices are what to put in place first.
+    When those alone make it lead, the scores given are for exactly that."""
     if today.readiness is None:
         return None
-    needed = {
+    question = framework.questions_by_key[framework.capabilities]
+    have = set(answers.get(framework.capabilities) or ())
+
+    def with_capabilities(extra: set[str]) -> Tally:
+        complete = dict(answers)
+        complete[framework.capabilities] = tuple(
+            choice for choice in question.choice_keys if choice in have | extra
+        )
+        return tally(framework, complete)
+
+    every = {
         practice.capability
         for practices in framework.practices.values()
         for practice in practices
         if practice.capability is not None
     }
-    have = set(answers.get(framework.capabilities) or ())
-    question = framework.questions_by_key[framework.capabilities]
-    complete = dict(answers)
-    complete[framework.capabilities] = tuple(
-        choice for choice in question.choice_keys if choice in have | needed
-    )
-    then = tally(framework, complete)
+    then = with_capabilities(every)
     pattern = then.recommendation
-    backed = {p.code for p in framework.practices.get(pattern, ()) if p.capability is not None}
-    statuses = _practices(framework, pattern, today.effective_answers, {}, set())
+    capability_of = {p.code: p.capability for p in framework.practices.get(pattern, ())}
     first = sorted(
-        (p for p in statuses if p.status == "missing" and p.code in backed),
+        (
+            practice
+            for practice in _practices(framework, pattern, known, {}, done)
+            if practice.status == "missing" and capability_of.get(practice.code) is not None
+        ),
         key=lambda practice: SEVERITY_ORDER[practice.severity],
     )
+    only = with_capabilities({capability_of[practice.code] for practice in first})
+    if only.recommendation == pattern:
+        then = only
     return Target(
         recommendation=pattern,
         scores=then.scores,
@@ -305,9 +321,9 @@ def evaluate(
                 "no_viable_pattern",
                 "high",
                 "Every pattern is ruled out",
-                f"Every pattern breaks a hard rule for these answers, so the advisor falls back "
-                f"to {framework.pattern(result_tally.recommendation).name}. Re-check the answers "
-                f"that rule patterns out: they may contradict each other.",
+                f"Every pattern is ruled out or not an option for these answers, so the advisor "
+                f"falls back to {framework.pattern(result_tally.recommendation).name}. Re-check "
+                f"the answers that rule patterns out: they may contradict each other.",
             ),
         )
     warnings.sort(key=lambda warning: SEVERITY_ORDER[warning.severity])
@@ -334,5 +350,5 @@ def evaluate(
         sensitivity=analyse(framework, answers, result_tally) if with_sensitivity else {},
         advice_missing=advice_missing,
         premises=_premises(framework, effective),
-        target=_target(framework, answers, result_tally),
+        target=_target(framework, answers, result_tally, known, set(done_practices)),
     )

@@ -17,6 +17,7 @@ from advisor.engine.arithmetic import (
     ReadinessGap,
     Scored,
     Veto,
+    margin,
     normalise,
     readiness_points,
     score,
@@ -85,10 +86,10 @@ class Tally:
     @property
     def margin(self) -> float | None:
         """Points (0-100 scale) between the recommendation and the best other viable pattern."""
-        viable = [p for p in self.ranking if self.viable[p]]
-        if self.fallback or len(viable) < 2:
+        if self.fallback:
             return None
-        return round(self.normalised(viable[0]) - self.normalised(viable[1]), 1)
+        scored = self.scored
+        return margin(scored.raw, scored.order, scored.viable, scored.scale)
 
     @cached_property
     def unweighted(self) -> dict[str, tuple[float, ...]]:
@@ -128,14 +129,16 @@ class Tally:
 def readiness_why(framework: Framework, answers: Mapping[str, Any], gap: ReadinessGap) -> str:
     """The readiness contribution in words: what is missing, and the team's experience."""
     readiness = framework.readiness
-    titles = [title for _code, title in gap.missing]
+    if not gap.missing:
+        return ""
+    titles = [title[:1].lower() + title[1:] for _code, title in gap.missing]
     missing = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " or " + titles[-1]
     experience = "unknown"
     if readiness.experience and answers.get(readiness.experience) is not None:
         question = framework.questions_by_key[readiness.experience]
         labels = {choice.key: choice.label for choice in question.choices}
         experience = labels[answers[readiness.experience]].lower()
-    return readiness.why.format(missing=missing.lower() if missing else "", experience=experience)
+    return readiness.why.format(missing=missing, experience=experience)
 
 
 def tally(framework: Framework, answers: Mapping[str, Any]) -> Tally:

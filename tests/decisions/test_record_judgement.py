@@ -33,6 +33,7 @@ NOT_READY = {
     "dominant_constraint": "unsure", "operation": "command", "caller_needs_result": "no",
     "user_waiting": "yes", "duration": "under_2s", "load": "spiky",
     "receiver_availability": "sometimes_down", "capabilities": [], "broker_experience": "none",
+    "drop_policy": "must_not_lose",
 }  # fmt: skip
 SYNC, ASYNC = "Synchronous request-response", "Asynchronous messaging (fire-and-forget)"
 FORMATS = ("decision_detail", "decision_export_markdown", "decision_export_pdf")
@@ -193,8 +194,8 @@ class TestReadiness:
             assert "Operational readiness" in text, url_name
             assert (
                 "Once idempotent consumers, dead-letter queue with replay, queue-depth and lag "
-                "alerts, transactional outbox and outcome for the user are in place, "
-                "Asynchronous messaging" in text
+                "alerts, transactional outbox and status or notification for the user are in "
+                "place, Asynchronous messaging" in text
             ), url_name
             assert f"would lead. It would score {then['async']:g} against {then['sync']:g}" in text
             assert "outbox" in text and "dlq_replay" not in text and "status_endpoint" not in text
