@@ -109,7 +109,7 @@ def readiness_needs(plan: Plan, answers: Mapping[str, Any]) -> Needs:
     """Which practices count for these answers. Only the answers the practices' conditions
     read decide it, so it is remembered by those answers."""
     ready = plan.readiness
-    cache_key = tuple(answers.get(key) for key in ready.question_order)
+    cache_key = tuple(map(answers.get, ready.question_order))
     needs = plan.needs_cache.get(cache_key)
     if needs is None:
         needs = _readiness_needs(ready, answers)
@@ -134,7 +134,7 @@ def _readiness_needs(ready: ReadinessPlan, answers: Mapping[str, Any]) -> Needs:
 def readiness_factor(plan: Plan, answers: Mapping[str, Any]) -> float:
     ready = plan.readiness
     experience = answers.get(ready.experience) if ready.experience else None
-    return ready.unanswered_factor if experience is None else ready.factors.get(experience, 1.0)
+    return ready.unanswered_factor if experience is None else ready.factors[experience]
 
 
 def readiness_gaps(
@@ -171,7 +171,9 @@ def readiness_vector(plan: Plan, answers: Mapping[str, Any]) -> tuple[float, ...
     capabilities = answers.get(plan.capabilities)
     if capabilities is None:
         return None
-    scale = readiness_factor(plan, answers) * ready.weight
+    experience = answers.get(ready.experience) if ready.experience else None
+    factor = ready.unanswered_factor if experience is None else ready.factors[experience]
+    scale = factor * ready.weight
     points = [0.0] * len(plan.patterns)
     for position, needed in zip(ready.positions, readiness_needs(plan, answers), strict=True):
         total = 0.0
@@ -268,10 +270,11 @@ def score(plan: Plan, answers: Mapping[str, Any]) -> Scored:
             continue
         if single is not None:
             cases, effect = single[answer]
-            for test, candidate in cases:
-                if test(effective):
-                    effect = candidate
-                    break
+            if cases:
+                for test, candidate in cases:
+                    if test(effective):
+                        effect = candidate
+                        break
         else:
             effect = row_points(plan, row, effective)
             if effect is None:

@@ -203,9 +203,21 @@ class Condition:
     text: str
     test: Predicate
     questions: frozenset[str]
+    source: str = "True"  # the Python expression `test` evaluates, over the answers `a`
 
     def __call__(self, answers: Answers) -> bool:
         return self.test(answers)
+
+    def negated(self) -> Condition:
+        """The opposite condition, compiled as one function like this one."""
+        source = f"(not {self.source})"
+        return Condition(f"not ({self.text})", _compiled(source), self.questions, source)
+
+
+def _compiled(source: str) -> Predicate:
+    # Every atom is a comparison, so the expression is a bool without a bool() call. The
+    # source holds only keys checked against the vocabulary and parsed numbers.
+    return eval(compile(f"lambda a: {source}", "<condition>", "eval"), _NO_NAMES)
 
 
 ALWAYS = Condition("", lambda answers: True, frozenset())
@@ -219,8 +231,4 @@ def compile_condition(text: str | None, vocabulary: Vocabulary, path: str) -> Co
         raise FrameworkError(path, "expected a condition string")
     parser = _Parser(text, vocabulary, path)
     source = parser.parse()
-    # Every atom is a comparison, so the expression is a bool without a bool() call. The
-    # source holds only keys checked against the vocabulary and parsed numbers.
-    code = compile(f"lambda a: {source}", path or "<condition>", "eval")
-    test = eval(code, _NO_NAMES)
-    return Condition(text, test, frozenset(parser.referenced))
+    return Condition(text, _compiled(source), frozenset(parser.referenced), source)

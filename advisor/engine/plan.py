@@ -230,14 +230,7 @@ def compile_plan(framework: Framework) -> Plan:
     for pattern in framework.patterns:
         for premise in pattern.premises:
             veto = Veto(pattern.key, premise.key, premise.reason, premise.title, "premise")
-            failing = premise.holds
-            rules.append(
-                (
-                    lambda answers, holds=failing: not holds(answers),
-                    (order.index(pattern.key),),
-                    (veto,),
-                )
-            )
+            rules.append((premise.holds.negated().test, (order.index(pattern.key),), (veto,)))
             ruling |= premise.holds.questions
             rule_questions.append(premise.holds.questions)
     for rule in framework.viability:
