@@ -38,6 +38,10 @@ def test_record_accept_supersede_search_and_download(page):
     expect(page.get_by_label("ADR-0001: Queue the nightly scoring")).to_be_checked()
     page.get_by_label("Title").fill("Call the scorer directly")
     page.get_by_label("Synchronous request-response", exact=False).check()
+    # The form is re-filled for the new option first; submit once that has happened.
+    expect(page.get_by_label("Decision drivers")).to_contain_text(
+        "In favour of Synchronous request-response (chosen)"
+    )
     page.get_by_role("button", name="Record as proposed").click()
     expect(page.get_by_text("say why, for the record")).to_be_visible()  # against the advice
     page.get_by_label("Justification").fill("The batch shrank to ten items.")
