@@ -246,8 +246,14 @@ def _target_advice(result: Result, names: dict[str, str]) -> TargetAdvice | None
     )
 
 
+def capability_backed(framework: Framework, pattern: str) -> set[str]:
+    """The codes of the pattern's practices the questionnaire asks about (by capability)."""
+    return {p.code for p in framework.practices.get(pattern, ()) if p.capability is not None}
+
+
 def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
     tally = result.tally
+    asked = capability_backed(framework, result.pattern)
     names = {pattern.key: pattern.name for pattern in framework.patterns}
     viable = [key for key in result.ranking if tally.viable[key]]
     runner_up = next((key for key in viable if key != result.recommendation), None)
@@ -280,6 +286,8 @@ def build_scoreboard(framework: Framework, result: Result) -> Scoreboard:
                 "severity": p.severity,
                 "severity_label": SEVERITY_LABELS[p.severity],
                 "in_place": p.status == "in_place",
+                # A practice no capability stands for is never asked: it is to do, not missing.
+                "asked": p.code in asked,
                 "code": p.code,
             }
             for p in result.practices

@@ -12,6 +12,7 @@ from typing import Any
 
 from advisor.engine import Framework
 from advisor.frameworks import framework_for_record
+from advisor.presenters import capability_backed
 from decisions.charts import score_chart_svg
 from decisions.history import RecordHistory
 from decisions.markdown import render_markdown
@@ -128,10 +129,12 @@ def _warnings(framework: Framework, result: dict[str, Any]) -> list[dict[str, st
 
 def _practices(framework: Framework, result: dict[str, Any], chosen: str) -> list[dict]:
     titles = {practice.code: practice.title for practice in framework.practices.get(chosen, ())}
+    asked = capability_backed(framework, chosen)
     return [
         {
             "title": practice.get("title") or titles.get(practice["code"], "Practice"),
             "in_place": practice["status"] == "in_place",
+            "asked": practice["code"] in asked,
             "severity": practice["severity"],
             "severity_label": SEVERITY_LABELS.get(practice["severity"], practice["severity"]),
             "message": practice["message"],

@@ -12,11 +12,19 @@ from decisions.models import Decision
 
 def _because(item: str) -> str:
     """A consequence or pro/con as the end of "Good, because …": a leading capital that
-    starts a word of lower-case letters becomes lower case (an acronym such as "API" stays)."""
+    starts a word of lower-case letters becomes lower case ("User-facing" too); an acronym
+    such as "API" stays."""
     word = item.split(" ", 1)[0].rstrip(",;:.")
-    if word[:1].isupper() and (word == "A" or (word[1:].isalpha() and word[1:].islower())):
+    rest = word[1:].replace("-", "")
+    if word[:1].isupper() and (word == "A" or (rest.isalpha() and rest.islower())):
         return item[0].lower() + item[1:]
     return item
+
+
+def _practice_state(practice: dict) -> str:
+    if practice["in_place"]:
+        return "In place"
+    return "Missing" if practice["asked"] else "To do"
 
 
 def _bullets(text: str) -> list[str]:
@@ -91,8 +99,7 @@ def decision_markdown(decision: Decision) -> str:
     if doc["practices"]:
         lines += [f"Practices {choice.chosen_name} needs:", ""]
         lines += [
-            f"* {'In place' if p['in_place'] else 'Missing'}: {p['title']} "
-            f"({p['severity_label'].lower()}). {p['message']}"
+            f"* {_practice_state(p)}: {p['title']} ({p['severity_label'].lower()}). {p['message']}"
             for p in doc["practices"]
         ]
         lines += [""]

@@ -133,7 +133,8 @@ class TestLiveScoring:
         text = score(client, interaction, answers, **HTMX).text
         assert "Asynchronous messaging (fire-and-forget)" in text
         assert 'data-code="queue_no_dlq"' in text and ">High<" in text
-        assert "✗ Missing" in text
+        assert "✗ Missing" in text  # a practice the team said it does not run
+        assert "○ To do" in text  # backpressure at the edge: no capability asks about it
         assert "The backlog drains in about 13.9 hours." in text
         assert "The backlog takes hours to clear" in text  # its warning, with the same figure
         assert "takes about 13.9 hours to clear" in text

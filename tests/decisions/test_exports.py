@@ -10,6 +10,7 @@ import pytest
 import yaml
 from django.urls import reverse
 
+from decisions.exports import _because
 from decisions.pdf import STATIC_ORIGIN, StaticOnlyFetcher, render_html_pdf
 from tests.factories import (
     NOBODY_WAITS,
@@ -177,3 +178,17 @@ class TestJson:
     def test_another_team_gets_404(self, client, outsider, decision):
         client.force_login(outsider)
         assert client.get(reverse("decision_export_json", args=[decision.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("User-facing calls ride out restarts.", "user-facing calls ride out restarts."),
+        ("Brokers deliver at least once.", "brokers deliver at least once."),
+        ("A queue absorbs spikes.", "a queue absorbs spikes."),
+        ("API calls stay simple.", "API calls stay simple."),
+        ("gRPC streams stay open.", "gRPC streams stay open."),
+    ],
+)
+def test_a_consequence_reads_on_after_because(item, expected):
+    assert _because(item) == expected

@@ -288,3 +288,18 @@ class TestAnswersThatDidNotApply:
                 assert "Must not be lost (not counted: the" in text, url_name
             else:
                 assert marked in text, url_name
+
+
+class TestPracticesNobodyAsked:
+    def test_a_practice_no_capability_stands_for_is_to_do_not_missing(
+        self, client, team, editor, tmp_path
+    ):
+        decision = _record(team, editor, {**BATCH, "capabilities": []})
+        assert decision.chosen_option == "async"
+        client.force_login(editor)
+        page = _read(client, decision, "decision_detail", tmp_path)
+        assert "○ To do · <strong>Backpressure at the edge</strong>" in page
+        assert "✗ Missing · <strong>Dead-letter queue with replay</strong>" in page
+        markdown = _read(client, decision, "decision_export_markdown", tmp_path)
+        assert "* To do: Backpressure at the edge" in markdown
+        assert "* Missing: Dead-letter queue with replay" in markdown
