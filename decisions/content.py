@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from advisor.engine import Framework, Result
 from advisor.engine.explain import Lead, leads
 from advisor.engine.plan import READINESS
-from advisor.engine.tally import readiness_why
+from advisor.engine.tally import readiness_why, titles_in_words
 from advisor.presenters import answer_label
 
 # The fields whose pre-filled text depends on the chosen option.
@@ -44,17 +44,13 @@ def _line(framework: Framework, result: Result, lead: Lead, *, favoured: str, ot
         f"- {framework.factor_title(READINESS)}, for {name[other]}: {_lower_first(why or lead.why)}"
     )
     if ahead is not None and ahead.missing:
-        line += f" {name[favoured]} lacks less: {_titles(ahead.missing)}."
+        lacks = titles_in_words([title for _code, title in ahead.missing])
+        line += f" {name[favoured]} lacks less: {lacks}."
     return line
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-def _titles(missing: tuple[tuple[str, str], ...]) -> str:
-    titles = [_lower_first(title) for _code, title in missing]
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
 def _best_other(result: Result, chosen: str) -> str | None:

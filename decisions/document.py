@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.engine import Framework
+from advisor.engine.tally import titles_in_words
 from advisor.frameworks import framework_for_record
 from advisor.presenters import capability_backed
 from decisions.charts import score_chart_svg
@@ -154,11 +155,6 @@ class ReadinessNote:
     target: str
 
 
-def _and(titles: list[str]) -> str:
-    titles = [title[:1].lower() + title[1:] for title in titles]
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
-
-
 def readiness_note(
     framework: Framework, result: dict[str, Any], chosen: str
 ) -> ReadinessNote | None:
@@ -169,7 +165,7 @@ def readiness_note(
     if gap and gap.get("missing"):
         missing = (
             f"Not in production yet for {pattern_name(framework, chosen)}: "
-            f"{_and([practice['title'] for practice in gap['missing']])}."
+            f"{titles_in_words([practice['title'] for practice in gap['missing']])}."
         )
         scale = result.get("normalisation", {}).get("scale")
         if advised and scale and gap.get("points"):
@@ -183,7 +179,7 @@ def readiness_note(
     ):
         first = [practice["title"] for practice in later.get("put_in_place_first", [])]
         practices = (
-            f"{_and(first)} {'is' if len(first) == 1 else 'are'}"
+            f"{titles_in_words(first)} {'is' if len(first) == 1 else 'are'}"
             if first
             else "the practices the team lacks are"
         )

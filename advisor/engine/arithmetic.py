@@ -171,9 +171,7 @@ def readiness_vector(plan: Plan, answers: Mapping[str, Any]) -> tuple[float, ...
     capabilities = answers.get(plan.capabilities)
     if capabilities is None:
         return None
-    experience = answers.get(ready.experience) if ready.experience else None
-    factor = ready.unanswered_factor if experience is None else ready.factors[experience]
-    scale = factor * ready.weight
+    scale = readiness_factor(plan, answers) * ready.weight
     points = [0.0] * len(plan.patterns)
     for position, needed in zip(ready.positions, readiness_needs(plan, answers), strict=True):
         total = 0.0

@@ -69,6 +69,9 @@ class ReadinessPlan:
     experience: str | None
     factors: Mapping[str, float]
     unanswered_factor: float
+    # The most readiness can take from one pattern before weight and factor (every practice
+    # missing, at its worst), and its part of the normalisation scale.
+    most: float
     share: float
     # The answers the practices' conditions read: a change to one re-checks which apply.
     questions: frozenset[str]
@@ -102,36 +105,22 @@ class Plan:
         if ready is None:
             return {}
         factors = [ready.unanswered_factor, *ready.factors.values()]
-        whole = (
-            ready.weight
-            * max(factors)
-            * max((sum(p.most for p in practices) for practices in ready.practices), default=0.0)
+        per_capability = max(
+            (
+                sum(p.most for p in practices if p.capability == capability)
+                for practices in ready.practices
+                for capability in {p.capability for p in practices}
+            ),
+            default=0.0,
         )
-        per_capability = (
-            ready.weight
-            * max(factors)
-            * max(
-                (
-                    sum(p.most for p in practices if p.capability == capability)
-                    for practices in ready.practices
-                    for capability in {p.capability for p in practices}
-                ),
-                default=0.0,
-            )
-        )
-        # A question the practices' conditions read can move everything; otherwise one
-        # capability moves only the practices it backs, and experience only the factor.
-        swing = dict.fromkeys(ready.questions, whole)
+        # A question the practices' conditions read can move everything (the share is the
+        # whole of it); otherwise one capability moves only the practices it backs, and
+        # experience only the factor.
+        swing = dict.fromkeys(ready.questions, ready.share)
         if self.capabilities not in ready.questions:
-            swing[self.capabilities] = per_capability
+            swing[self.capabilities] = ready.weight * max(factors) * per_capability
         if ready.experience and ready.experience not in ready.questions:
-            swing[ready.experience] = (
-                ready.weight
-                * (max(factors) - min(factors))
-                * max(
-                    (sum(p.most for p in practices) for practices in ready.practices), default=0.0
-                )
-            )
+            swing[ready.experience] = ready.weight * (max(factors) - min(factors)) * ready.most
         return swing
 
     @cached_property
@@ -294,8 +283,7 @@ def _readiness_plan(framework: Framework) -> ReadinessPlan | None:
                 questions |= condition.questions
         positions.append(order.index(pattern))
         practices.append(backed)
-    # The most readiness can take from one pattern: every practice missing, at its worst.
-    worst = max((sum(p.most for p in backed) for backed in practices), default=0.0)
+    most = max((sum(p.most for p in backed) for backed in practices), default=0.0)
     top_factor = max([readiness.unanswered_factor, *readiness.factors.values()])
     return ReadinessPlan(
         weight=readiness.weight,
@@ -305,7 +293,8 @@ def _readiness_plan(framework: Framework) -> ReadinessPlan | None:
         experience=readiness.experience,
         factors=readiness.factors,
         unanswered_factor=readiness.unanswered_factor,
-        share=readiness.weight * worst * top_factor,
+        most=most,
+        share=readiness.weight * most * top_factor,
         questions=frozenset(questions),
     )
 

@@ -108,9 +108,8 @@ class Rescorer:
         ):
             # Capabilities put in place or dropped: only the practices they back move.
             now, then = set(after), set(self.effective[key])
-            for capability, sign in [(c, 1.0) for c in now - then] + [
-                (c, -1.0) for c in then - now
-            ]:
+            changes = [(c, 1.0) for c in now - then] + [(c, -1.0) for c in then - now]
+            for capability, sign in changes:
                 back = self.capability_points(capability)
                 raw = [r + sign * b for r, b in zip(raw, back, strict=True)]
         elif key in self.readiness_keys or (key in plan.applicability_keys and plan.readiness):
@@ -121,10 +120,9 @@ class Rescorer:
             raw = [r + (n - o) for r, n, o in zip(raw, now, self.readiness_before, strict=True)]
         if effective is self.base:
             viable = self.viable(key, effective)
+            self._restore(key)
         else:
             viable = ruled_out(plan, effective)[0]
-        if effective is self.base:
-            self._restore(key)
         return raw, viable, scale
 
     def _restore(self, key: str) -> None:

@@ -126,13 +126,19 @@ class Tally:
         return {pattern: tuple(listed[i]) for i, pattern in enumerate(patterns)}
 
 
+def titles_in_words(titles: list[str], last: str = "and") -> str:
+    """Titles as the middle of a sentence: "a, b and c", each with a lower-case first
+    letter (so an acronym inside a title keeps its capitals)."""
+    words = [title[:1].lower() + title[1:] for title in titles]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
 def readiness_why(framework: Framework, answers: Mapping[str, Any], gap: ReadinessGap) -> str:
     """The readiness contribution in words: what is missing, and the team's experience."""
     readiness = framework.readiness
     if not gap.missing:
         return ""
-    titles = [title[:1].lower() + title[1:] for _code, title in gap.missing]
-    missing = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " or " + titles[-1]
+    missing = titles_in_words([title for _code, title in gap.missing], last="or")
     experience = "unknown"
     if readiness.experience and answers.get(readiness.experience) is not None:
         question = framework.questions_by_key[readiness.experience]
