@@ -197,7 +197,42 @@ def readiness_note(
     return ReadinessNote(title=title, missing=missing, target=target)
 
 
+def imported_context(decision: Decision) -> dict:
+    """The document of an imported record: what its file said, with no frozen assessment
+    (no options scored, no answers, no warnings or practices)."""
+    sections = [
+        (heading, render_markdown(text))
+        for heading, text in decision.imported_sections.items()
+        if not heading.startswith("_") and text.strip()
+    ]
+    return {
+        "decision": decision,
+        "team": decision.team,
+        "framework": None,
+        "options": (),
+        "choice": None,
+        "chosen_name": decision.chosen_title,
+        "recommended_name": "",
+        "answers": [],
+        "score_chart": "",
+        "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
+        "imported_sections": sections,
+        "warnings": [],
+        "practices": [],
+        "readiness": None,
+        "deciders": sorted(decision.deciders.all(), key=lambda user: user.get_username()),
+        "external_deciders": list(decision.external_deciders),
+        "supersedes": sorted(decision.supersedes.all(), key=_number),
+        "superseded_by": sorted(decision.superseded_by.all(), key=_number),
+        "links": named_links(decision),
+        "history": RecordHistory(decision),
+    }
+
+
 def record_context(decision: Decision) -> dict:
+    """The decision's one document, read by its page, its PDF and every export."""
+    if decision.imported:
+        return imported_context(decision)
     framework = framework_for_record(decision)
     options = considered_options(framework, decision)
     choice = choice_of(framework, decision.result, decision.chosen_option)
@@ -214,11 +249,40 @@ def record_context(decision: Decision) -> dict:
         ),
         "score_chart": score_chart_svg(options, framework.pattern_keys) if choice.advised else "",
         "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
+        "imported_sections": [],
         "warnings": _warnings(framework, decision.result),
         "practices": _practices(framework, decision.result, decision.chosen_option),
         "readiness": readiness_note(framework, decision.result, decision.chosen_option),
-        "deciders": list(decision.deciders.order_by("username")),
-        "supersedes": list(decision.supersedes.order_by("number")),
-        "superseded_by": list(decision.superseded_by.order_by("number")),
+        "deciders": sorted(decision.deciders.all(), key=lambda user: user.get_username()),
+        "external_deciders": list(decision.external_deciders),
+        "supersedes": sorted(decision.supersedes.all(), key=_number),
+        "superseded_by": sorted(decision.superseded_by.all(), key=_number),
+        "links": named_links(decision),
         "history": RecordHistory(decision),
     }
+
+
+def _number(decision: Decision) -> int:
+    return decision.number
+
+
+@dataclass(frozen=True)
+class LinkLine:
+    """A named link as the record reads it: "Amends ADR-0002: Title"."""
+
+    label: str
+    other: Decision
+
+
+def named_links(decision: Decision) -> list[LinkLine]:
+    """The record's named links both ways, in the order of the decisions they name: what it
+    says of others, then what others say of it (when they say anything back)."""
+    out = [LinkLine(link.label, link.target) for link in decision.links_out.all()]
+    back = [
+        LinkLine(link.reverse_label, link.source)
+        for link in decision.links_in.all()
+        if link.reverse_label
+    ]
+    return sorted(out, key=lambda line: (line.other.number, line.label)) + sorted(
+        back, key=lambda line: (line.other.number, line.label)
+    )

@@ -31,6 +31,10 @@ class Retirement:
 
 
 def _history_revisions(decision: Decision) -> list[Revision]:
+    prefetched = getattr(decision, "_prefetched_objects_cache", {}).get("revisions")
+    if prefetched is not None:  # a whole log read at once (decisions.selectors)
+        kinds = (Revision.Kind.AMENDED, Revision.Kind.STATUS)
+        return sorted((r for r in prefetched if r.kind in kinds), key=lambda r: r.version)
     return list(
         decision.revisions.filter(kind__in=(Revision.Kind.AMENDED, Revision.Kind.STATUS))
         .select_related("author")

@@ -69,15 +69,19 @@ class Decision(models.Model):
     informed = models.TextField(blank=True)
     context = models.TextField(blank=True)
     drivers = models.TextField(blank=True)
-    chosen_option = models.CharField(max_length=40)
+    chosen_option = models.CharField(max_length=40, blank=True)
+    # The chosen option in the words of an imported file (a recorded decision names one of
+    # the framework's patterns in `chosen_option` instead).
+    chosen_title = models.CharField(max_length=300, blank=True)
     justification = models.TextField(blank=True)
     good_consequences = models.TextField(blank=True)
     bad_consequences = models.TextField(blank=True)
     confirmation = models.TextField(blank=True)
     links = models.TextField(blank=True)
-    # The frozen assessment.
-    framework_name = models.CharField(max_length=60)
-    framework_version = models.PositiveIntegerField()
+    # The frozen assessment. An imported record has none: its framework fields are blank,
+    # its answers and result empty, and `chosen_option` blank (see `chosen_title`).
+    framework_name = models.CharField(max_length=60, blank=True)
+    framework_version = models.PositiveIntegerField(null=True, blank=True)
     answers = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
     # Blank when too little was answered for the advisor to recommend anything.
@@ -92,6 +96,15 @@ class Decision(models.Model):
         "self", symmetrical=False, related_name="superseded_by", blank=True
     )
     version = models.PositiveIntegerField(default=1)
+    # When the decision was last updated (MADR's `date`): every write sets it to the day it
+    # happens; an import keeps the date its file gives.
+    updated_on = models.DateField(null=True, blank=True)
+    # Decision-makers named by an imported file who have no account in the team.
+    external_deciders = models.JSONField(default=list, blank=True)
+    # Where an imported record came from (a dialect key, blank for recorded decisions), and
+    # the sections of its file the record does not model, kept verbatim by name.
+    imported_from = models.CharField(max_length=20, blank=True)
+    imported_sections = models.JSONField(default=dict, blank=True)
     # The one-time token of the form that recorded it: posting that form again (Back and
     # resubmit, a double click) finds this decision instead of recording another.
     record_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -124,6 +137,15 @@ class Decision(models.Model):
         return f"ADR-{self.number:04d}"
 
     @property
+    def imported(self) -> bool:
+        """Whether the record came from an ADR file, without a frozen assessment."""
+        return bool(self.imported_from)
+
+    @property
+    def last_updated_on(self):
+        return self.updated_on or self.updated_at.date()
+
+    @property
     def advised(self) -> bool:
         """Whether the advisor gave a recommendation when this was recorded."""
         return bool(self.recommended_option)
@@ -135,6 +157,29 @@ class Decision(models.Model):
     @property
     def editable(self) -> bool:
         return self.status == Status.PROPOSED
+
+
+class DecisionLink(models.Model):
+    """A named link between two of a team's records, as ADR tools write them: `source`
+    says `label` of `target` ("Amends ADR-0002"), and `target` says `reverse_label` of
+    `source` ("Amended by ADR-0004") when there is one. Superseding is not a link: it
+    changes status and lives in `Decision.supersedes`."""
+
+    source = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="links_in")
+    label = models.CharField(max_length=60)
+    reverse_label = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["source", "target", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "label"], name="unique_decision_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.reference} {self.label} {self.target.reference}"
 
 
 class Revision(models.Model):
@@ -171,3 +216,65 @@ class Revision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A revision cannot be deleted on its own.")
+
+
+class ExportJob(models.Model):
+    """A whole-log export made in the background: a zip in one ADR dialect, the JSON, or
+    the PDF. The worker reports progress as it goes (`done` of `total`) and beats
+    `heartbeat_at`; a running job whose heartbeat stops (its worker died) is queued again.
+    The finished file is kept in the database, so any app server can hand it out, until
+    `expires_at`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready to download"
+        FAILED = "failed", "Failed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="export_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    format = models.CharField(max_length=20)
+    system_name = models.CharField(max_length=120, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    data = models.BinaryField(null=True, blank=True, editable=False)
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["team", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.format} export ({self.get_state_display().lower()})"
+
+
+class ImportUpload(models.Model):
+    """An archive or set of ADR files uploaded for import, kept between its preview and the
+    person's confirmation (and removed once imported or expired)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="import_uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.team}: import of {self.filename}"

@@ -1,10 +1,11 @@
 """The decision log's search: what it covers, and how each database matches it.
 
 Every decision carries `search_text`: its title, context, drivers, justification, good and
-bad consequences, confirmation, links, consulted, informed and the decision-makers'
-usernames and names, in one column, refreshed by `refresh_search_text` whenever a decision
-is recorded, edited or amended (a person renamed later is found under the new name once
-their decisions are next saved). Each database then indexes that one column:
+bad consequences, confirmation, links, consulted, informed, an imported record's chosen
+option and verbatim sections, and the decision-makers' usernames and names, in one column,
+refreshed by `refresh_search_text` whenever a decision is recorded, imported, edited or
+amended (a person renamed later is found under the new name once their decisions are next
+saved). Each database then indexes that one column:
 
 - PostgreSQL: full-text search over `to_tsvector('english', search_text)`, with a GIN index
   on exactly that expression. Queries use web-search syntax ("quoted phrases", `or`,
@@ -32,14 +33,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from advisor.models import Team
 from decisions.models import Decision
 
 SEARCHED_FIELDS = (
     "title", "context", "drivers", "justification", "good_consequences", "bad_consequences",
-    "confirmation", "links", "consulted", "informed",
+    "confirmation", "links", "consulted", "informed", "chosen_title",
 )  # fmt: skip
 
 FTS_TABLE = "decision_fts"  # created, with its triggers, by migration 0005
@@ -88,6 +89,8 @@ def search_text_expression() -> Joined:
     parts: list = []
     for name in SEARCHED_FIELDS:
         parts += [name, Value("\n")]
+    # An imported record's verbatim sections (its file's Decision, Considered Options…).
+    parts += [Cast("imported_sections", TextField()), Value("\n")]
     parts.append(Coalesce(Subquery(people, output_field=TextField()), Value("")))
     return Joined(*parts)
 
@@ -96,7 +99,12 @@ def refresh_search_text(decision: Decision) -> None:
     """Recompute the decision's search text from its saved fields and decision-makers, in
     one UPDATE. Call it after every write that changes them (the in-memory instance keeps
     its old `search_text`)."""
-    Decision.objects.filter(pk=decision.pk).update(search_text=search_text_expression())
+    refresh_search_text_of(Decision.objects.filter(pk=decision.pk))
+
+
+def refresh_search_text_of(decisions: QuerySet[Decision]) -> None:
+    """`refresh_search_text` for many decisions in one UPDATE."""
+    decisions.update(search_text=search_text_expression())
 
 
 def fts5_match(query: str) -> str:

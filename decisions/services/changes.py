@@ -79,8 +79,9 @@ def _refrozen(decision: Decision, changes: dict[str, Any], seen: int | None) -> 
 def _save_over(decision: Decision, *, base_version: int, changes: Mapping[str, Any]) -> None:
     """Apply `changes` only if nobody saved since `base_version`; bump the version."""
     updated = Decision.objects.filter(pk=decision.pk, version=base_version).update(
-        **changes, version=F("version") + 1, updated_at=timezone.now()
-    )
+        **changes, version=F("version") + 1, updated_at=timezone.now(),
+        updated_on=timezone.localdate(),
+    )  # fmt: skip
     if not updated:
         raise DecisionConflict(Decision.objects.get(pk=decision.pk))
     decision.refresh_from_db()

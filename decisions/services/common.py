@@ -52,7 +52,7 @@ class DecisionConflict(Exception):
         super().__init__(f"{current.reference} was saved by someone else in the meantime.")
 
 
-def _sequence(team: Team) -> DecisionSequence:
+def sequence_locked(team: Team) -> DecisionSequence:
     """The team's sequence row, locked until the surrounding transaction ends."""
     try:
         with transaction.atomic():
@@ -66,7 +66,7 @@ def decision_number_allocate(*, team: Team) -> int:
     """The team's next decision number, for a decision created in the same transaction (it
     is counted as recorded). The sequence row stays locked until the transaction ends, so
     two people recording at once never get the same number."""
-    sequence = _sequence(team)
+    sequence = sequence_locked(team)
     sequence.last_number = F("last_number") + 1
     sequence.recorded = F("recorded") + 1
     sequence.changes = F("changes") + 1
@@ -114,12 +114,22 @@ def check_justification(data: Mapping[str, Any], result: Mapping[str, Any]) -> N
 
 def snapshot(decision: Decision) -> dict[str, Any]:
     """The decision as a revision stores it (JSON-safe)."""
+    return snapshot_of(
+        decision,
+        deciders=[user.get_username() for user in decision.deciders.all()],
+        supersedes=[d.reference for d in decision.supersedes.all()],
+    )
+
+
+def snapshot_of(decision: Decision, *, deciders: list[str], supersedes: list[str]) -> dict:
+    """`snapshot` for a decision whose decision-makers' user names and superseded
+    references are known without reading them back."""
     data = {field: getattr(decision, field) for field in EDITABLE_FIELDS}
     data["decided_on"] = decision.decided_on.isoformat() if decision.decided_on else None
     data.update(
-        status=decision.status,
-        deciders=sorted(user.get_username() for user in decision.deciders.all()),
-        supersedes=sorted(d.reference for d in decision.supersedes.all()),
+        status=str(decision.status),
+        deciders=sorted(deciders),
+        supersedes=sorted(supersedes),
         answers=decision.answers,
         scores=decision.result.get("scores", {}),
         recommendation=decision.recommended_option,

@@ -13,15 +13,9 @@ from advisor.engine import Result, evaluate, parse_answers
 from advisor.frameworks import framework_version_freeze, get_framework
 from advisor.models import Assessment, Interaction
 from decisions.content import OPTION_FIELDS, all_option_texts, refill
-from decisions.models import Decision, Revision, Status
-from decisions.search import refresh_search_text
-from decisions.services.common import (
-    assess_current_answers,
-    check_justification,
-    decision_number_allocate,
-    editable,
-    write_revision,
-)
+from decisions.models import Decision, Status
+from decisions.services.common import assess_current_answers, check_justification, editable
+from decisions.services.creation import FrozenAssessment, NewDecision, decisions_create
 
 
 class AlreadyRecorded(Exception):
@@ -138,24 +132,25 @@ def _record(*, interaction, user, data, deciders, supersedes, token) -> Decision
     # option's text; one the author emptied stays empty.
     never_filled = not any(str(values[field]).strip() for field in OPTION_FIELDS)
     values, _ = refill(values, all_option_texts(framework, result), chosen, fill_empty=never_filled)
-    decision = Decision.objects.create(
+    (decision,) = decisions_create(
         team=team,
-        number=decision_number_allocate(team=team),
-        interaction=interaction,
-        system_name=interaction.system.name,
-        interaction_name=interaction.name,
-        framework_name=framework.name,
-        framework_version=framework.version,
-        framework_frozen=framework_version_freeze(framework.name),
-        answers=draft.answers,
-        result=frozen,
-        recommended_option=result.recommendation if result.advised else "",
-        record_token=token,
-        created_by=user,
-        **values,
-    )  # fmt: skip
-    decision.deciders.set(deciders)
-    decision.supersedes.set(supersedes)
-    write_revision(decision, kind=Revision.Kind.RECORDED, author=user)
-    refresh_search_text(decision)
+        new=[
+            NewDecision(
+                fields={**values, "status": Status.PROPOSED},
+                created_by=user,
+                interaction=interaction,
+                assessment=FrozenAssessment(
+                    framework_name=framework.name,
+                    framework_version=framework.version,
+                    framework_frozen=framework_version_freeze(framework.name),
+                    answers=draft.answers,
+                    result=frozen,
+                    recommended_option=result.recommendation if result.advised else "",
+                ),
+                deciders=list(deciders),
+                supersedes=[old.number for old in supersedes],
+                record_token=token,
+            )
+        ],
+    )
     return decision

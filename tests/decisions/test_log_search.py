@@ -168,7 +168,7 @@ def test_the_search_text_filled_by_the_migration_is_the_one_writes_keep(system, 
     written = Decision.objects.get(pk=decision.pk).search_text
     assert "Ops guild" in written and "Zed Ulm" in written and owner.username in written
     Decision.objects.update(search_text="")
-    migration = importlib.import_module("decisions.migrations.0004_decision_search_text")
+    migration = importlib.import_module("decisions.migrations.0007_adr_exchange")
     migration.fill_search_text(apps, SimpleNamespace(connection=connection))
     assert Decision.objects.get(pk=decision.pk).search_text == written
 
