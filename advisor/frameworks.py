@@ -95,3 +95,19 @@ def clear_caches() -> None:
     """Forget every framework read so far (for tests that change the files or the rows)."""
     for cached in (framework_names, _load, _live_document, frozen_framework):
         cached.cache_clear()
+
+
+def framework_document_freeze(document: dict[str, Any]):
+    """The stored copy of a framework `document` brought by an import (validated first),
+    created if new: records imported with it render exactly as they did where they were
+    made."""
+    from advisor.models import FrameworkVersion
+
+    parse_framework(document)
+    digest = _digest(document)
+    found = FrameworkVersion.objects.filter(digest=digest).only("pk", "name", "version").first()
+    if found is not None:
+        return found
+    return FrameworkVersion.objects.create(
+        name=document["name"], version=document["version"], digest=digest, document=document
+    )

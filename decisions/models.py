@@ -190,6 +190,7 @@ class Revision(models.Model):
         EDITED = "edited", "Edited"
         AMENDED = "amended", "Amended"
         STATUS = "status", "Status changed"
+        IMPORTED = "imported", "Imported"
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -49,6 +50,18 @@ class NamedLink:
     reverse_label: str = ""
 
 
+@dataclass(frozen=True)
+class PastRevision:
+    """A revision an imported decision brings with it, kept as it was written."""
+
+    version: int
+    kind: str
+    author: Any
+    created_at: datetime
+    note: str
+    data: dict[str, Any]
+
+
 @dataclass
 class NewDecision:
     """One decision to create. `fields` holds the model's plain fields (title, status,
@@ -66,6 +79,10 @@ class NewDecision:
     record_token: uuid.UUID | None = None
     revision_kind: str = Revision.Kind.RECORDED
     revision_note: str = ""
+    # An import may bring when the decision was first recorded, and its whole history
+    # (written instead of the one first revision).
+    created_at: datetime | None = None
+    history: Sequence[PastRevision] = ()
     # Filled in by `decisions_create`.
     decision: Decision | None = field(default=None, init=False)
 
@@ -133,6 +150,66 @@ def _by_number(team: Team, new: Sequence[NewDecision], wanted: set[int]) -> dict
     return found
 
 
+def _revisions(new: Sequence[NewDecision]) -> list[tuple[Revision, datetime | None]]:
+    """Each decision's first revision, or the history it brings (with its dates)."""
+    revisions: list[tuple[Revision, datetime | None]] = []
+    for item in new:
+        if item.history:
+            revisions += [
+                (
+                    Revision(
+                        decision=item.decision,
+                        version=past.version,
+                        kind=past.kind,
+                        note=past.note,
+                        author=past.author,
+                        data=past.data,
+                    ),
+                    past.created_at,
+                )
+                for past in item.history
+            ]
+            continue
+        snapshot = snapshot_of(
+            item.decision,
+            deciders=[user.get_username() for user in item.deciders],
+            supersedes=[f"ADR-{n:04d}" for n in item.supersedes],
+        )
+        first = Revision(
+            decision=item.decision,
+            version=item.decision.version,
+            kind=item.revision_kind,
+            note=item.revision_note,
+            author=item.created_by,
+            data=snapshot,
+        )
+        revisions.append((first, None))
+    return revisions
+
+
+def _keep_dates(
+    new: Sequence[NewDecision],
+    decisions: list[Decision],
+    revisions: list[tuple[Revision, datetime | None]],
+) -> None:
+    """Creation stamps rows with the time of the write; an import keeps the dates it
+    brings (two UPDATEs for any number of rows)."""
+    dated = []
+    for item, decision in zip(new, decisions, strict=True):
+        if item.created_at is not None:
+            decision.created_at = item.created_at
+            dated.append(decision)
+    if dated:
+        Decision.objects.bulk_update(dated, ["created_at"], batch_size=500)
+    kept = []
+    for revision, when in revisions:
+        if when is not None:
+            revision.created_at = when
+            kept.append(revision)
+    if kept:
+        Revision.objects.bulk_update(kept, ["created_at"], batch_size=500)
+
+
 @transaction.atomic
 def decisions_create(*, team: Team, new: Sequence[NewDecision]) -> list[Decision]:
     """Create `new` for `team` in one transaction and return them, in the order given."""
@@ -166,21 +243,9 @@ def decisions_create(*, team: Team, new: Sequence[NewDecision]) -> list[Decision
         for item in new
         for link in item.links
     )
-    Revision.objects.bulk_create(
-        Revision(
-            decision=item.decision,
-            version=item.decision.version,
-            kind=item.revision_kind,
-            note=item.revision_note,
-            author=item.created_by,
-            data=snapshot_of(
-                item.decision,
-                deciders=[user.get_username() for user in item.deciders],
-                supersedes=[f"ADR-{n:04d}" for n in item.supersedes],
-            ),
-        )
-        for item in new
-    )
+    planned = _revisions(new)
+    Revision.objects.bulk_create([revision for revision, _ in planned])
+    _keep_dates(new, decisions, planned)
     refresh_search_text_of(Decision.objects.filter(pk__in=[d.pk for d in decisions]))
     note_change(team.pk)
     return decisions

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from decisions.exports import _because
+from decisions.dialects.common import because as _because
 from decisions.pdf import STATIC_ORIGIN, StaticOnlyFetcher, render_html_pdf
 from tests.factories import (
     NOBODY_WAITS,
@@ -143,16 +143,16 @@ class TestMarkdown:
         assert meta["status"] == "proposed"
         assert meta["decision-makers"] == "olive"
         assert (meta["consulted"], meta["informed"]) == ("ops", "finance")
-        assert (meta["adr"], meta["chosen-option"], meta["recommended-option"]) == (
-            "ADR-0001", "sync", "async"
-        )  # fmt: skip
+        assert (meta["chosen-pattern"], meta["recommended-pattern"]) == ("sync", "async")
+        assert response["Content-Disposition"].startswith('attachment; filename="0001-')
         headings = [line for line in body.splitlines() if line.startswith("#")]
         assert headings[:6] == [
             f"# {decision.title}", "## Context and Problem Statement", "## Decision Drivers",
             "## Considered Options", "## Decision Outcome", "### Consequences",
         ]  # fmt: skip
         assert "## Pros and Cons of the Options" in body and "## More Information" in body
-        assert 'Chosen option: "Synchronous request-response", against the advisor' in body
+        assert 'Chosen option: "Synchronous request-response", because ' in body
+        assert "The advisor recommended Asynchronous messaging (fire-and-forget)." in body
         assert "* Good, because " in body and "* Bad, because " in body
 
     def test_another_team_gets_404(self, client, outsider, decision):
@@ -172,7 +172,9 @@ class TestJson:
         assert data["against_advice"] is True
         assert data["answers"] == {**NOBODY_WAITS, "operation": "batch", "chain_depth": 5}
         assert data["result"]["recommendation"] == "async"
-        assert data["framework"] == {"name": "default", "version": 3}
+        assert data["framework"] == {
+            "name": "default", "version": 3, "digest": decision.framework_frozen.digest
+        }  # fmt: skip
         assert [r["kind"] for r in data["revisions"]] == ["recorded"]
 
     def test_another_team_gets_404(self, client, outsider, decision):

@@ -1,0 +1,88 @@
+"""Whole-log exports: a team's (or one system's) decisions as one file.
+
+Each format is a zip laid out like the repository its tool keeps (see decisions.dialects),
+our own JSON, or the whole-log PDF. The same function serves the background task, the
+command line and the benchmarks; `progress(done, total)` is called as decisions are
+written, so a page can show how far along the export is.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from advisor.models import Team
+from decisions import dialects
+from decisions.selectors import decisions_for_export
+
+Progress = Callable[[int, int], None]
+
+FORMAT_LABELS = {
+    "madr": "MADR 4 (zip)",
+    "adr-tools": "adr-tools (zip)",
+    "log4brains": "log4brains (zip)",
+    "json": "Crossroads JSON (zip)",
+    "pdf": "Whole-log PDF",
+}
+FORMATS = tuple(FORMAT_LABELS)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    data: bytes
+    # What the format could not hold, one sentence each (log4brains keeps one superseder…).
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def summary(self) -> str:
+        return " ".join(self.notes)
+
+
+def _ignore(done: int, total: int) -> None:
+    pass
+
+
+def export_filename(team: Team, system: str, format: str, extension: str) -> str:
+    scope = slugify(f"{team.slug} {system}") if system else team.slug
+    return f"{scope}-decisions-{format}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    """The files (path to text) as a zip, in path order, with fixed timestamps so the same
+    log always gives the same archive."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[path].encode("utf-8"))
+    return buffer.getvalue()
+
+
+def build_export(
+    *, team: Team, format: str, system: str = "", progress: Progress = _ignore
+) -> ExportFile:
+    """The team's decisions (one system's when `system` is given) in `format`."""
+    if format not in FORMATS:
+        raise ValueError(f"Unknown export format {format!r}: use one of {', '.join(FORMATS)}.")
+    decisions = list(decisions_for_export(team, system=system))
+    if format == "pdf":
+        from decisions.log_pdf import render_log_pdf  # WeasyPrint loads only when needed
+
+        data = render_log_pdf(team=team, system=system, decisions=decisions, progress=progress)
+        return ExportFile(export_filename(team, system, format, "pdf"), "application/pdf", data)
+    written = dialects.get(format).write(decisions, progress=progress)
+    return ExportFile(
+        export_filename(team, system, format, "zip"),
+        "application/zip",
+        zip_bytes(written.files),
+        notes=written.notes,
+    )
