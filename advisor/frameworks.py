@@ -87,14 +87,30 @@ def framework_for_record(record) -> Framework:
     renders and re-evaluates with: its frozen copy. Only records that predate frozen copies
     and whose version could not be found fall back to the live framework."""
     if record.framework_frozen_id is not None:
+        loaded = record._state.fields_cache.get("framework_frozen")
+        if loaded is not None and "document" in loaded.__dict__:  # read with the record
+            return _parsed_by_digest(loaded.digest, loaded.document)
         return frozen_framework(record.framework_frozen_id)
     return get_framework(record.framework_name)
+
+
+# Stored frameworks parsed once per content: a whole log read with its frameworks joined
+# (decisions.selectors.decisions_for_export) renders without another query.
+_BY_DIGEST: dict[str, Framework] = {}
+
+
+def _parsed_by_digest(digest: str, document: dict[str, Any]) -> Framework:
+    framework = _BY_DIGEST.get(digest)
+    if framework is None:
+        framework = _BY_DIGEST.setdefault(digest, parse_framework(document))
+    return framework
 
 
 def clear_caches() -> None:
     """Forget every framework read so far (for tests that change the files or the rows)."""
     for cached in (framework_names, _load, _live_document, frozen_framework):
         cached.cache_clear()
+    _BY_DIGEST.clear()
 
 
 def framework_document_freeze(document: dict[str, Any]):

@@ -117,6 +117,21 @@ def _read_status(record: AdrRecord, body: str) -> None:
         record.status = Status.SUPERSEDED
 
 
+PEOPLE = re.compile(r"^(Decision-makers|Consulted|Informed): (.+)\.$", re.M)
+
+
+def _read_people(record: AdrRecord, body: str) -> None:
+    """The people a Decision section names ("Decision-makers: ana, sam."), as Crossroads
+    writes them where Nygard's format has no place for them."""
+    for label, value in PEOPLE.findall(body):
+        if label == "Decision-makers":
+            record.deciders = [name.strip() for name in value.split(",") if name.strip()]
+        elif label == "Consulted":
+            record.consulted = value
+        else:
+            record.informed = value
+
+
 def read(path: str, text: str) -> AdrRecord:
     head, sections = split_sections(text.lstrip("\ufeff"), 2)
     lines = head.split("\n")
@@ -140,6 +155,7 @@ def read(path: str, text: str) -> AdrRecord:
             record.decision = body.strip()
             chosen = re.search(r'Chosen option:\s*"([^"]+)"', body)
             record.chosen = chosen.group(1) if chosen else ""
+            _read_people(record, body)
         elif name == "Consequences":
             record.good, record.bad, record.consequences = read_consequences(body)
         else:  # a section adr-tools does not write: kept as it stood

@@ -60,9 +60,14 @@ def _link(label: str, ref: Ref) -> str:
     return f"- {label} [{name}]({name}.md)"
 
 
+def _by_name(refs: list[Ref]) -> list[Ref]:
+    """Records in log4brains' own order, by file name (it has no numbers)."""
+    return sorted(refs, key=file_slug)
+
+
 def _status(record: AdrRecord) -> str:
     if record.status == Status.SUPERSEDED and record.superseded_by:
-        name = file_slug(record.superseded_by[0])
+        name = file_slug(_by_name(record.superseded_by)[0])
         return f"superseded by [{name}]({name}.md)"
     return record.status_said or str(record.status)
 
@@ -76,7 +81,7 @@ def _tags(record: AdrRecord) -> list[str]:
 def caveat(record: AdrRecord) -> str:
     if len(record.superseded_by) < 2:
         return ""
-    others = ", ".join(file_slug(ref) for ref in record.superseded_by[1:])
+    others = ", ".join(file_slug(ref) for ref in _by_name(record.superseded_by)[1:])
     return (
         f"log4brains keeps one superseder per record: this record is also superseded by "
         f"{others} (see Links)."
@@ -92,9 +97,12 @@ def write_record(record: AdrRecord) -> str:
     tags = _tags(record)
     if tags:
         head.append(f"- Tags: {', '.join(tags)}")
-    links = [_link("Supersedes", ref) for ref in record.supersedes]
-    links += [_link("Superseded by", ref) for ref in record.superseded_by[1:]]
-    links += [_link(named.label, named.ref) for named in record.links]
+    links = [_link("Supersedes", ref) for ref in _by_name(record.supersedes)]
+    links += [_link("Superseded by", ref) for ref in _by_name(record.superseded_by)[1:]]
+    links += [
+        _link(named.label, named.ref)
+        for named in sorted(record.links, key=lambda named: (file_slug(named.ref), named.label))
+    ]
     body = madr_family.write_body(record, plain_consequences=True, links=[])
     note = f"> {caveat(record)}" if caveat(record) else ""
     parts = [f"# {record.title}", "\n".join(head), note, body]

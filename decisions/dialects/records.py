@@ -109,6 +109,20 @@ def _links(doc: dict) -> list[NamedRef]:
     return [NamedRef(line.label, ref_to(line.other)) for line in doc["links"]]
 
 
+def people_line(record: AdrRecord) -> str:
+    """Who decided, was consulted and informed, for dialects without a place for them."""
+    said = [
+        f"{label}: {' '.join(value.split())}."
+        for label, value in (
+            ("Decision-makers", ", ".join(record.deciders)),
+            ("Consulted", record.consulted),
+            ("Informed", record.informed),
+        )
+        if value.strip()
+    ]
+    return "\n".join(said)
+
+
 def adr_record(decision: Decision, doc: dict | None = None) -> AdrRecord:
     """The decision as ADR files say it, from its document (built here unless given)."""
     doc = doc or record_context(decision)
@@ -161,7 +175,9 @@ def adr_record(decision: Decision, doc: dict | None = None) -> AdrRecord:
         rows = [f"* {option.name}: {option.score:g} of 100" for option in doc["options"]]
         scores = "Options considered, with their scores when recorded:\n\n" + "\n".join(rows)
     confirmation = f"Confirmation: {record.confirmation}" if record.confirmation else ""
-    record.decision = paragraphs(record.outcome, scores, confirmation, record.more_information)
+    record.decision = paragraphs(
+        record.outcome, scores, confirmation, people_line(record), record.more_information
+    )
     record.front_extra = {
         "chosen-pattern": decision.chosen_option,
         "recommended-pattern": decision.recommended_option or None,
