@@ -7,8 +7,12 @@ years later whatever happened to the framework since.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
 
 from advisor.engine import Framework
 from advisor.engine.tally import titles_in_words
@@ -30,6 +34,8 @@ MARKDOWN_FIELDS = (
     "context", "drivers", "justification", "good_consequences", "bad_consequences",
     "confirmation", "links",
 )  # fmt: skip
+# The score chart, drawn when a page shows it; the file exports never do.
+lazy_score_chart = lazy(score_chart_svg, SafeString)
 SEVERITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 
 
@@ -215,7 +221,7 @@ def imported_context(decision: Decision) -> dict:
         "recommended_name": "",
         "answers": [],
         "score_chart": "",
-        "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
+        "html": RenderedFields(decision),
         "imported_sections": sections,
         "warnings": [],
         "practices": [],
@@ -247,8 +253,8 @@ def record_context(decision: Decision) -> dict:
         "answers": answer_rows(
             framework, decision.answers, decision.result.get("not_applicable", ())
         ),
-        "score_chart": score_chart_svg(options, framework.pattern_keys) if choice.advised else "",
-        "html": {field: render_markdown(getattr(decision, field)) for field in MARKDOWN_FIELDS},
+        "score_chart": lazy_score_chart(options, framework.pattern_keys) if choice.advised else "",
+        "html": RenderedFields(decision),
         "imported_sections": [],
         "warnings": _warnings(framework, decision.result),
         "practices": _practices(framework, decision.result, decision.chosen_option),
@@ -264,6 +270,28 @@ def record_context(decision: Decision) -> dict:
 
 def _number(decision: Decision) -> int:
     return decision.number
+
+
+class RenderedFields(Mapping):
+    """The record's Markdown fields as HTML, each rendered when a page first reads it: the
+    file exports never render them, and a log of a thousand records renders none."""
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+        self.rendered: dict[str, str] = {}
+
+    def __getitem__(self, field: str) -> str:
+        if field not in MARKDOWN_FIELDS:
+            raise KeyError(field)
+        if field not in self.rendered:
+            self.rendered[field] = render_markdown(getattr(self.decision, field))
+        return self.rendered[field]
+
+    def __iter__(self):
+        return iter(MARKDOWN_FIELDS)
+
+    def __len__(self) -> int:
+        return len(MARKDOWN_FIELDS)
 
 
 @dataclass(frozen=True)

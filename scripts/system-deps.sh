@@ -2,8 +2,10 @@
 # Make sure the system programs the app and its test suite need are present:
 # Chromium (browser tests), the PostgreSQL server (the second database run), Pango and
 # fonts (WeasyPrint's PDFs: DejaVu for Latin, Cyrillic and Greek, Noto CJK for Chinese,
-# Japanese and Korean, Noto Color Emoji for emoji) and poppler-utils (reading those PDFs
-# back in tests).
+# Japanese and Korean, Noto Color Emoji for emoji), poppler-utils (reading those PDFs
+# back in tests), and the real ADR tools the exports are checked against: adr-tools (`adr`),
+# Node.js and npm (log4brains and markdownlint, installed by `make tools`) and Graphviz
+# (`dot`, which reads the graphs `adr generate graph` writes).
 # As root, missing packages are installed with apt-get; otherwise the exact command is printed.
 set -eu
 
@@ -19,6 +21,10 @@ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpangoft2-1.0-0
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || missing+=(fonts-noto-color-emoji)
+command -v adr >/dev/null 2>&1 || missing+=(adr-tools)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -118,19 +118,22 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 def split_sections(text: str, level: int) -> tuple[str, list[tuple[str, str]]]:
     """The text before the first heading of `level`, and each heading of that level with
     the text under it (deeper headings stay inside). Fenced code is never split."""
+    marker = "#" * level + " "
     head: list[str] = []
     sections: list[tuple[str, list[str]]] = []
     fenced = False
+    current = head
     for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
+        first = line[:1]
+        if first in "`~ \t" and line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
-        match = None if fenced else HEADING.match(line)
-        if match and len(match.group(1)) == level:
-            sections.append((match.group(2).strip(), []))
-        elif sections:
-            sections[-1][1].append(line)
-        else:
-            head.append(line)
+        elif first == "#" and not fenced and line.startswith(marker):
+            match = HEADING.match(line)
+            if match and len(match.group(1)) == level:
+                current = []
+                sections.append((match.group(2).strip(), current))
+                continue
+        current.append(line)
     return "\n".join(head), [(name, "\n".join(body).strip("\n")) for name, body in sections]
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -54,12 +55,28 @@ def _link(label: str, ref: Ref) -> str:
     return f"* {label} [ADR-{ref.number:04d}]({file_name(ref)})"
 
 
+# Text YAML reads back as the same string without quotes: no indicator first, no ": " or
+# " #" inside, not a number, date, boolean or null (checked by reading it back).
+PLAIN = re.compile(r"[A-Za-z][\w ,.()'/&+-]*[\w.)]")
+
+
 def _scalar(value: Any) -> str:
     """One YAML value on one line, quoted only when YAML needs it."""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and PLAIN.fullmatch(value) and _reads_back(value):
+        return value
     dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 20)
     return dumped.removesuffix("\n").removesuffix("\n...")
+
+
+# libyaml's loader when PyYAML was built with it (ten times faster), else the Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=4096)
+def _reads_back(text: str) -> bool:
+    return yaml.load(text, Loader=SAFE_LOADER) == text
 
 
 def _status(record: AdrRecord) -> str:
@@ -121,7 +138,7 @@ def _front(text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        values = yaml.safe_load(match.group(1)) or {}
+        values = yaml.load(match.group(1), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as error:
         raise Unreadable(f"its front matter is not valid YAML ({error.problem}).") from None
     if not isinstance(values, dict):

@@ -55,6 +55,11 @@ class FileReport:
 class ImportPlan:
     files: list[FileReport] = field(default_factory=list)
     frameworks: dict[str, dict] = field(default_factory=dict)
+    # Filled once the files are read and numbered: the records by file name and number,
+    # and the numbers the team has already.
+    by_file: dict[str, FileReport] = field(default_factory=dict)
+    numbers: set[int] = field(default_factory=set)
+    team_numbers: set[int] = field(default_factory=set)
 
     @property
     def creating(self) -> list[FileReport]:
@@ -142,15 +147,11 @@ def team_last_number(team: Team) -> int:
 
 def _resolve(plan: ImportPlan, team: Team, report: FileReport, ref: Ref) -> int | None:
     """The number of the record `ref` names: a file of the upload, or the team's own."""
-    by_file = {f.path.rsplit("/", 1)[-1]: f for f in plan.files if f.creates}
-    target = by_file.get(ref.file) if ref.file else None
+    target = plan.by_file.get(ref.file) if ref.file else None
     if target is not None:
         return target.record.number
-    if ref.number is not None:
-        if any(f.record.number == ref.number for f in plan.files if f.creates):
-            return ref.number
-        if Decision.objects.filter(team=team, number=ref.number).exists():
-            return ref.number
+    if ref.number is not None and (ref.number in plan.numbers or ref.number in plan.team_numbers):
+        return ref.number
     named = ref.file or (f"ADR-{ref.number:04d}" if ref.number is not None else ref.title)
     report.problem = (
         f"it links to {named}, which is neither in the upload nor among the team's records."
@@ -213,6 +214,10 @@ def import_plan(team: Team, upload: Upload) -> ImportPlan:
     plan = ImportPlan()
     _read(upload, plan)
     _number(team, plan)
+    creating = [f for f in plan.files if f.creates]
+    plan.by_file = {f.path.rsplit("/", 1)[-1]: f for f in creating}
+    plan.numbers = {f.record.number for f in creating}
+    plan.team_numbers = set(Decision.objects.filter(team=team).values_list("number", flat=True))
     _collect_links(team, plan)
     for report in plan.files:
         if report.creates and report.record.frozen:
@@ -240,9 +245,8 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _people(team: Team, names: list[str]) -> tuple[list, list[str]]:
+def _people(members: dict[str, Any], names: list[str]) -> tuple[list, list[str]]:
     """Members of the team named by user name, and the names that are nobody's account."""
-    members = {user.get_username(): user for user in team.members.filter(username__in=names)}
     return [members[n] for n in names if n in members], [n for n in names if n not in members]
 
 
@@ -250,9 +254,9 @@ def _noon(day: date | None) -> datetime | None:
     return datetime.combine(day, time(12), tzinfo=UTC) if day else None
 
 
-def _markdown_decision(team: Team, user, report: FileReport, links: dict) -> NewDecision:
+def _markdown_decision(members: dict, user, report: FileReport, links: dict) -> NewDecision:
     record = report.record
-    deciders, external = _people(team, record.deciders)
+    deciders, external = _people(members, record.deciders)
     sections = {
         "Considered Options": record.options,
         "Decision Outcome": record.outcome,
@@ -294,9 +298,11 @@ def _markdown_decision(team: Team, user, report: FileReport, links: dict) -> New
     )
 
 
-def _json_decision(team: Team, user, report: FileReport, plan: ImportPlan, users) -> NewDecision:
+def _json_decision(
+    members: dict, user, report: FileReport, plan: ImportPlan, users: dict
+) -> NewDecision:
     value = report.record.frozen
-    deciders, external = _people(team, list(value.get("decision_makers", [])))
+    deciders, external = _people(members, list(value.get("decision_makers", [])))
     framework = value.get("framework") or {}
     assessment = None
     if framework.get("name"):
@@ -393,12 +399,13 @@ def import_apply(*, team: Team, user, upload: Upload) -> list[Decision]:
         + [r.get("author") for r in f.record.frozen.get("revisions", [])]
     }
     users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
+    members = {member.get_username(): member for member in team.members.all()}
     new = []
     for report in plan.creating:
         if report.record.frozen:
-            new.append(_json_decision(team, user, report, plan, users))
+            new.append(_json_decision(members, user, report, plan, users))
         else:
-            item = _markdown_decision(team, user, report, named)
+            item = _markdown_decision(members, user, report, named)
             item.supersedes = supersede.get(report.record.number, [])
             new.append(item)
     return decisions_create(team=team, new=new)
