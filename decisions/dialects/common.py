@@ -232,7 +232,7 @@ class Written:
 
 
 LINK_LINE = re.compile(
-    r"^(?P<label>[A-Za-z][A-Za-z -]*?) \[(?P<text>[^\]]*)\]\((?P<file>[^)\s]+)\)$"
+    r"^(?P<label>[A-Za-z][A-Za-z -]*?) \[(?P<text>[^\]]*)\]\((?P<file>[^)\s]+)\)\.?$"
 )
 SUPERSEDES = {"supersedes", "supercedes"}
 SUPERSEDED_BY = {"superseded by", "superceded by"}

@@ -26,6 +26,7 @@ from decisions.dialects.common import (
     Unreadable,
     Written,
     basename,
+    number_of_file,
     paragraphs,
     parse_date,
     slug,
@@ -136,6 +137,8 @@ def claims(path: str, text: str) -> bool:
     """A Markdown file without front matter whose metadata list precedes the first `##`."""
     if not path.endswith(".md") or basename(path).lower() in IGNORED or text.startswith("---"):
         return False
+    if number_of_file(path) is not None and not DATED_FILE.match(basename(path)):
+        return False  # a numbered file with the same list is MADR 2's
     head, _ = split_sections(text, 2)
     return any(HEAD_ITEM.match(line.strip()) for line in head.splitlines())
 
