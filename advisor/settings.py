@@ -164,6 +164,19 @@ TASKS = {
     }
 }
 
+# Whole-log exports run on the task worker (`manage.py db_worker`); their files are kept in
+# the database for this long, and a running export whose worker stops beating for this long
+# is queued again.
+EXPORT_FILES_KEEP_HOURS = int(os.environ.get("EXPORT_FILES_KEEP_HOURS", "24"))
+EXPORT_STALE_AFTER_SECONDS = int(os.environ.get("EXPORT_STALE_AFTER_SECONDS", "120"))
+
+# Importing ADR files: what one upload may hold (see decisions.archive).
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_FILES = int(os.environ.get("IMPORT_MAX_FILES", "5000"))
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(1024 * 1024)))
+IMPORT_MAX_TOTAL_BYTES = int(os.environ.get("IMPORT_MAX_TOTAL_BYTES", str(100 * 1024 * 1024)))
+IMPORT_MAX_RATIO = int(os.environ.get("IMPORT_MAX_RATIO", "200"))
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {

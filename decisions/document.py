@@ -203,13 +203,28 @@ def readiness_note(
     return ReadinessNote(title=title, missing=missing, target=target)
 
 
+# The sections an import keeps, in the order ADR files have them (a JSON column on
+# PostgreSQL does not keep the order of keys).
+IMPORTED_SECTION_ORDER = (
+    "Considered Options", "Decision Outcome", "Decision", "Consequences",
+    "Pros and Cons of the Options",
+)  # fmt: skip
+
+
+def _in_file_order(item: tuple[str, Any]) -> int:
+    heading = item[0]
+    if heading in IMPORTED_SECTION_ORDER:
+        return IMPORTED_SECTION_ORDER.index(heading)
+    return len(IMPORTED_SECTION_ORDER)
+
+
 def imported_context(decision: Decision) -> dict:
     """The document of an imported record: what its file said, with no frozen assessment
     (no options scored, no answers, no warnings or practices)."""
     sections = [
         (heading, render_markdown(text))
-        for heading, text in decision.imported_sections.items()
-        if not heading.startswith("_") and text.strip()
+        for heading, text in sorted(decision.imported_sections.items(), key=_in_file_order)
+        if not heading.startswith("_") and isinstance(text, str) and text.strip()
     ]
     return {
         "decision": decision,

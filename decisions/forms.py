@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 
+from advisor.models import Interaction
 from decisions.models import Decision, Status
 from decisions.services.common import check_justification
 
@@ -25,6 +26,11 @@ class DecisionForm(forms.Form):
         label="Chosen option", widget=forms.RadioSelect,
         help_text="Changing it re-fills the drivers and consequences you have not edited "
         "(what you wrote stays); without JavaScript, press “Re-fill” below, or just save.",
+    )  # fmt: skip
+    # An imported record names its chosen option in its file's words, not as a pattern.
+    chosen_title = forms.CharField(
+        label="Chosen option", max_length=300, required=False,
+        help_text="As the team's ADR file named it.",
     )  # fmt: skip
     justification = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -86,22 +92,29 @@ class DecisionForm(forms.Form):
         refill_url="",
         editing=False,
         interaction_id=None,
+        imported=False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.result = result
-        self.fields["chosen_option"].choices = options
-        if refill_url:  # with htmx, a new choice re-fills the untouched text at once
+        self.imported = imported
+        self.fields["deciders"].queryset = team.members.order_by("username")
+        if imported:
+            self._without_assessment()
+        else:
+            del self.fields["chosen_title"]
+            self.fields["chosen_option"].choices = options
+        if refill_url and not imported:  # with htmx, a new choice re-fills untouched text
             self.fields["chosen_option"].widget.attrs.update({
                 "hx-post": refill_url, "hx-trigger": "change", "hx-target": "#decision-form",
                 "hx-swap": "outerHTML", "hx-vals": '{"refill": "1"}',
             })  # fmt: skip
-        self.fields["deciders"].queryset = team.members.order_by("username")
         if editing:
             self.fields["version"].required = True
             del self.fields["supersedes"], self.fields["record_token"]
             if isinstance(self, AmendForm):
-                del self.fields["refreeze"], self.fields["assessment_revision"]
+                self.fields.pop("refreeze", None)
+                self.fields.pop("assessment_revision", None)
         else:
             del self.fields["refreeze"]
         if not editing:
@@ -118,11 +131,24 @@ class DecisionForm(forms.Form):
                                  and interaction_id else "")
             )  # fmt: skip
 
+    def _without_assessment(self) -> None:
+        """An imported record has no frozen assessment: no pattern to choose, nothing to
+        re-freeze, and no advice for a justification to answer."""
+        for name in ("chosen_option", "refreeze", "assessment_revision"):
+            self.fields.pop(name, None)
+        self.fields["justification"].help_text = MARKDOWN_HELP
+        self.fields["drivers"].help_text = MARKDOWN_HELP
+
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
 
+    def clean_chosen_title(self) -> str:
+        return " ".join(self.cleaned_data["chosen_title"].split())
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.imported:  # no advice was given, so no choice goes against it
+            return cleaned
         chosen = cleaned.get("chosen_option")
         # With a re-freeze the recommendation may change; the service checks against the new one.
         if cleaned.get("refreeze"):
@@ -146,3 +172,30 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     version = forms.IntegerField(min_value=1)
     note = forms.CharField(required=False, max_length=1000)
+
+
+class InteractionLinkForm(forms.Form):
+    """Which of the team's interactions a record without one belongs to, offered by system."""
+
+    interaction = forms.TypedChoiceField(
+        coerce=int, label="Interaction",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        help_text="The record is listed on that interaction's page from then on.",
+    )  # fmt: skip
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        interactions = Interaction.objects.filter(system__team=team).select_related("system")
+        self.interactions = {
+            interaction.pk: interaction
+            for interaction in interactions.order_by("system__name", "name")
+        }
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for interaction in self.interactions.values():
+            grouped.setdefault(interaction.system.name, []).append(
+                (interaction.pk, interaction.name)
+            )
+        self.fields["interaction"].choices = [("", "Choose an interaction…"), *grouped.items()]
+
+    def clean_interaction(self) -> Interaction:
+        return self.interactions[self.cleaned_data["interaction"]]

@@ -44,6 +44,7 @@ def decision_count(team: Team) -> int:
 LOG_FIELDS = (
     "id", "team_id", "number", "title", "status", "chosen_option", "system_name",
     "interaction_name", "created_at", "updated_at", "framework_name", "framework_frozen_id",
+    "imported_from", "chosen_title",
 )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ def demo_pages() -> list[str]:
         reverse("team_detail", args=[team.slug]),
         reverse("team_members", args=[team.slug]),
         reverse("decision_log", args=[team.slug]),
+        reverse("decision_log_exports", args=[team.slug]),
         reverse("team_create"),
         reverse("password_change"),
     ]

@@ -12,7 +12,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from decisions.dialects.common import AdrRecord, Unreadable, Written, numbered_file
+from decisions.dialects.common import (
+    STATUSES,
+    AdrRecord,
+    Unreadable,
+    Written,
+    numbered_file,
+)
 from decisions.models import Decision
 
 KEY = "json"
@@ -167,4 +173,8 @@ def read(path: str, text: str) -> AdrRecord:
         raise Unreadable("it has no number or title.") from None
     if not title:
         raise Unreadable("its title is empty.")
-    return AdrRecord(number=number, title=title, file=path, dialect=KEY, frozen=value)
+    record = AdrRecord(number=number, title=title, file=path, dialect=KEY, frozen=value)
+    record.status = str(value.get("status") or "accepted")
+    if record.status not in STATUSES:
+        raise Unreadable(f"its status “{record.status}” is none of Crossroads' statuses.")
+    return record

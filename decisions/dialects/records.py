@@ -44,7 +44,7 @@ def _reason(doc: dict) -> tuple[str, str]:
     if choice.ruled_out or choice.against:
         return "of the team's reasons below", rest
     if not choice.advised:
-        return "the team chose it without the advisor's recommendation", rest
+        return "the team chose it; it was recorded without the advisor's recommendation", rest
     options = doc["options"]
     chosen = next((o for o in options if o.chosen), None)
     runner = next((o for o in options if not o.chosen), None)
@@ -157,7 +157,7 @@ def adr_record(decision: Decision, doc: dict | None = None) -> AdrRecord:
         sections = decision.imported_sections
         record.status_said = sections.get("_status_said", "")
         record.tags = list(sections.get("_tags", []))
-        record.front_extra = dict(sections.get("_front_matter", {}))
+        record.front_extra = dict(sections.get("_front_matter", []))
         record.options = sections.get("Considered Options", "")
         record.outcome = sections.get("Decision Outcome", "")
         record.pros_and_cons = sections.get("Pros and Cons of the Options", "")

@@ -28,10 +28,22 @@ from decisions.services.common import (
 
 
 def option_texts_for(decision: Decision) -> dict[str, dict[str, str]]:
-    """The pre-filled drivers and consequences of every option, from the frozen answers."""
+    """The pre-filled drivers and consequences of every option, from the frozen answers
+    (none for an imported record, which froze no answers)."""
+    if decision.imported:
+        return {}
     framework = framework_for_record(decision)
     result = evaluate(framework, parse_answers(framework, decision.answers), with_sensitivity=False)
     return all_option_texts(framework, result)
+
+
+def _imported_changes(decision: Decision, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The edited fields of an imported record: its chosen option in words (it names no
+    pattern, and has no frozen assessment for a new choice to be scored against)."""
+    changes = editable(data)
+    changes["chosen_option"] = decision.chosen_option
+    changes["chosen_title"] = " ".join(str(data.get("chosen_title") or "").split())[:300]
+    return changes
 
 
 def _with_result_for(decision: Decision, changes: dict[str, Any]) -> dict[str, Any]:
@@ -95,20 +107,28 @@ def decision_update(
     """Edit a proposed decision in place (accepted ones are amended or superseded instead).
 
     `refreeze` replaces the frozen assessment with the interaction's current answers and
-    result, for a proposal whose questionnaire moved on before it was accepted.
+    result, for a proposal whose questionnaire moved on before it was accepted. An imported
+    record has no assessment: its chosen option is text (`chosen_title`), nothing is scored
+    again and no justification is asked for.
     """
     if not decision.editable:
         raise ValidationError(
             f"{decision.reference} is {decision.get_status_display().lower()}: "
             f"amend or supersede it instead of editing it."
         )
-    changes = editable(data)
-    if refreeze:
-        changes = _refrozen(decision, changes, data.get("assessment_revision"))
+    if decision.imported:
+        if refreeze:
+            raise ValidationError(
+                f"{decision.reference} was imported without an assessment: there is nothing "
+                f"to re-freeze."
+            )
+        changes = _imported_changes(decision, data)
     else:
-        changes = _with_result_for(decision, changes)
-    result = changes.get("result", decision.result)
-    check_justification(data, result)
+        if refreeze:
+            changes = _refrozen(decision, editable(data), data.get("assessment_revision"))
+        else:
+            changes = _with_result_for(decision, editable(data))
+        check_justification(data, changes.get("result", decision.result))
     _save_over(decision, base_version=base_version, changes=changes)
     decision.deciders.set(deciders)
     write_revision(decision, kind=Revision.Kind.EDITED, author=user, note=note)
@@ -127,10 +147,12 @@ def decision_amend(
         raise ValidationError("Only accepted decisions are amended; edit proposed ones.")
     if not reason.strip():
         raise ValidationError({"reason": "An amendment needs a reason."})
-    check_justification(data, decision.result)
-    _save_over(
-        decision, base_version=base_version, changes=_with_result_for(decision, editable(data))
-    )
+    if decision.imported:
+        changes = _imported_changes(decision, data)
+    else:
+        check_justification(data, decision.result)
+        changes = _with_result_for(decision, editable(data))
+    _save_over(decision, base_version=base_version, changes=changes)
     decision.deciders.set(deciders)
     write_revision(decision, kind=Revision.Kind.AMENDED, author=user, note=reason.strip())
     note_change(decision.team_id)

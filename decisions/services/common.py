@@ -126,6 +126,8 @@ def snapshot_of(decision: Decision, *, deciders: list[str], supersedes: list[str
     references are known without reading them back."""
     data = {field: getattr(decision, field) for field in EDITABLE_FIELDS}
     data["decided_on"] = decision.decided_on.isoformat() if decision.decided_on else None
+    if decision.chosen_title:
+        data["chosen_title"] = decision.chosen_title
     data.update(
         status=str(decision.status),
         deciders=sorted(deciders),

@@ -160,13 +160,17 @@ def _resolve(plan: ImportPlan, team: Team, report: FileReport, ref: Ref) -> int 
 
 
 @dataclass
-class _Links:
+class PlannedLinks:
+    """The links an import will make: supersedes, and named links as each file says them."""
+
     supersede: set[tuple[int, int]] = field(default_factory=set)  # (successor, predecessor)
     said: list[tuple[int, str, int]] = field(default_factory=list)  # (from, label, to)
 
 
-def _collect_links(team: Team, plan: ImportPlan) -> _Links:
-    links = _Links()
+def plan_links(team: Team, plan: ImportPlan) -> PlannedLinks:
+    """Every link the plan's records name, resolved to numbers; a link to a record that is
+    in neither the upload nor the team becomes a problem of its file."""
+    links = PlannedLinks()
     for report in [f for f in plan.files if f.creates and f.record.frozen]:
         value = report.record.frozen
         named = [ref["number"] for ref in value.get("supersedes", [])]
@@ -218,7 +222,7 @@ def import_plan(team: Team, upload: Upload) -> ImportPlan:
     plan.by_file = {f.path.rsplit("/", 1)[-1]: f for f in creating}
     plan.numbers = {f.record.number for f in creating}
     plan.team_numbers = set(Decision.objects.filter(team=team).values_list("number", flat=True))
-    _collect_links(team, plan)
+    plan_links(team, plan)
     for report in plan.files:
         if report.creates and report.record.frozen:
             _check_json(plan, report)
@@ -265,7 +269,8 @@ def _markdown_decision(members: dict, user, report: FileReport, links: dict) -> 
         "Consequences": record.consequences,
         "_status_said": record.status_said,
         "_tags": record.tags,
-        "_front_matter": _json_safe(record.front_extra),
+        # As pairs: a JSON column on PostgreSQL does not keep the order of keys.
+        "_front_matter": _json_safe(list(record.front_extra.items())),
     }
     return NewDecision(
         fields={
@@ -386,7 +391,7 @@ def import_apply(*, team: Team, user, upload: Upload) -> list[Decision]:
             "The upload holds no records to import."
         ]
         raise ValidationError(problems)
-    links = _collect_links(team, plan)
+    links = plan_links(team, plan)
     named = pair_links(links.said)
     supersede: dict[int, list[int]] = {}
     for successor, predecessor in sorted(links.supersede):

@@ -1,4 +1,5 @@
-"""Editing a proposed decision, amending an accepted one, moving one along its lifecycle."""
+"""Editing a proposed decision, amending an accepted one, moving one along its lifecycle,
+linking one to an interaction."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from advisor.frameworks import framework_for_record
 from advisor.models import Assessment
 from decisions import services
 from decisions.document import record_context
-from decisions.forms import AmendForm, DecisionForm, StatusForm
+from decisions.forms import AmendForm, DecisionForm, InteractionLinkForm, StatusForm
 from decisions.models import Decision, Status
+from decisions.services.linking import decision_link_interaction
 from decisions.views.common import (
     _get_decision_for_user,
     _option_choices,
@@ -28,11 +30,21 @@ TEMPLATE = "decisions/decision_form.html"
 
 
 def _form_kwargs(request: HttpRequest, decision: Decision) -> dict:
+    if decision.imported:  # no patterns to offer: its chosen option is text
+        return {"team": decision.team, "options": [], "result": {}, "editing": True,
+                "imported": True}  # fmt: skip
     framework = framework_for_record(decision)
     return {
         "team": decision.team, "options": _option_choices(framework, decision.result),
         "result": decision.result, "refill_url": request.path, "editing": True,
     }  # fmt: skip
+
+
+def _choice(decision: Decision, chosen: str | None) -> dict:
+    """What the form says about the choice; an imported record was given no advice."""
+    if decision.imported:
+        return {"choice": None, "imported": True}
+    return choice_context(framework_for_record(decision), decision.result, chosen)
 
 
 def _save(request: HttpRequest, decision: Decision, data: dict, *, amend: bool) -> None:
@@ -41,7 +53,7 @@ def _save(request: HttpRequest, decision: Decision, data: dict, *, amend: bool) 
     if amend:
         services.decision_amend(**common, reason=data["reason"])
     else:
-        services.decision_update(**common, refreeze=data["refreeze"])
+        services.decision_update(**common, refreeze=data.get("refreeze", False))
 
 
 def _edit(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpResponse:
@@ -69,8 +81,9 @@ def _edit(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpRespo
                 return redirect("decision_detail", pk=decision.pk)
     else:
         initial = {field: getattr(decision, field) for field in services.EDITABLE_FIELDS}
-        initial.update(version=decision.version, deciders=list(decision.deciders.all()))
-        if decision.interaction_id is not None and not amend:
+        initial.update(version=decision.version, deciders=list(decision.deciders.all()),
+                       chosen_title=decision.chosen_title)  # fmt: skip
+        if decision.interaction_id is not None and not amend and not decision.imported:
             # A re-freeze takes the answers as they are when this form is opened, or none.
             initial["assessment_revision"] = (
                 Assessment.objects.filter(interaction_id=decision.interaction_id)
@@ -81,12 +94,11 @@ def _edit(request: HttpRequest, decision: Decision, *, amend: bool) -> HttpRespo
     refill = bool(request.method == "POST" and request.POST.get("refill"))
     status = 409 if theirs else (422 if form.is_bound and form.errors else 200)
     partial = "#decision-form" if request.htmx and refill else ""
-    framework = framework_for_record(decision)
+    chosen = None if decision.imported else form["chosen_option"].value()
     return render(
         request, TEMPLATE + partial,
         {"form": form, "team": decision.team, "decision": decision, "theirs": theirs,
-         "mode": "amend" if amend else "edit",
-         **choice_context(framework, decision.result, form["chosen_option"].value())},
+         "mode": "amend" if amend else "edit", **_choice(decision, chosen)},
         status=status,
     )  # fmt: skip
 
@@ -141,12 +153,11 @@ def _status_moved_on(request: HttpRequest, decision: Decision) -> HttpResponse:
     )  # fmt: skip
     form.data = form.data.copy()
     form.data["version"] = decision.version
-    framework = framework_for_record(decision)
     return render(
         request, TEMPLATE,
         {"form": form, "team": decision.team, "decision": decision,
          "mode": "amend" if accepted else "edit", "read_only": not accepted,
-         **choice_context(framework, decision.result, decision.chosen_option)},
+         **_choice(decision, decision.chosen_option)},
         status=409,
     )  # fmt: skip
 
@@ -175,4 +186,24 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"{decision.reference} is now {decision.get_status_display().lower()}."
         )
+    return redirect("decision_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def decision_interaction_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a record without an interaction (imported, or its interaction deleted) to one
+    of the team's interactions."""
+    decision = _get_decision_for_user(request, pk, access.WRITE)
+    form = InteractionLinkForm(request.POST, team=decision.team)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the team's interactions to link it to.")
+        return redirect("decision_detail", pk=pk)
+    interaction = form.cleaned_data["interaction"]
+    try:
+        decision_link_interaction(decision=decision, interaction=interaction, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{decision.reference} is now linked to {interaction.name}.")
     return redirect("decision_detail", pk=pk)

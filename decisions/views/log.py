@@ -13,8 +13,21 @@ from advisor import access
 from advisor.frameworks import framework_for_record, get_framework
 from decisions.charts import pattern_mix_svg
 from decisions.filters import LogFilterForm
+from decisions.models import Decision
 from decisions.presenters import pattern_name
-from decisions.selectors import LogFilters, decision_count, decision_log, pattern_mix
+from decisions.selectors import (
+    LogFilters,
+    decision_count,
+    decision_log,
+    pattern_mix,
+)
+
+# What a log line also shows of an imported record: that it is one, and its chosen option
+# in its file's words.
+# Accepted imported records chose no pattern: the mix counts them apart.
+IMPORTED_OPTION = "Imported (no pattern)"
+# Imported files need not name a system.
+NO_SYSTEM = "No system named"
 
 
 @never_cache
@@ -37,11 +50,9 @@ def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
         paginator.count = decision_count(team)
     page = paginator.get_page(form.cleaned_data.get("page"))
     names = {pattern.key: pattern.name for pattern in framework.patterns}
-    # Each record names its option as the framework it was made with does.
-    rows = [(decision, pattern_name(framework_for_record(decision), decision.chosen_option))
-            for decision in page]  # fmt: skip
+    rows = [(decision, _option_name(decision)) for decision in page]
     mix = [
-        {"system": row["system"], "svg": pattern_mix_svg(row["counts"], names)}
+        {"system": row["system"] or NO_SYSTEM, "svg": pattern_mix_svg(_apart(row["counts"]), names)}
         for row in pattern_mix(team)
     ]
     return render(
@@ -49,6 +60,20 @@ def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
         {"team": team, "page": page, "form": form, "filters": filters, "mix": mix,
          "rows": rows, "query_string": _without_page(request)},
     )  # fmt: skip
+
+
+def _option_name(decision: Decision) -> str:
+    """The chosen option of a log line: as the framework the record was made with names
+    it, or in its file's words for an imported record (which names no pattern)."""
+    if decision.imported:
+        return decision.chosen_title
+    return pattern_name(framework_for_record(decision), decision.chosen_option)
+
+
+def _apart(counts: dict[str, int]) -> dict[str, int]:
+    """A system's pattern counts with imported records (no pattern) under their own label,
+    which the chart draws last and in grey, after the framework's patterns."""
+    return {(key or IMPORTED_OPTION): count for key, count in counts.items()}
 
 
 def _without_page(request: HttpRequest) -> str:
