@@ -295,4 +295,4 @@ class _Clock:
             created_at=when
         )
         team.decisions.filter(created_at__gte=self.since).update(created_at=when)
-        team.decisions.filter(updated_at__gte=self.since).update(updated_at=when)
+        team.decisions.filter(updated_at__gte=self.since).update(updated_at=when, updated_on=day)

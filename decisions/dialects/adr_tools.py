@@ -77,7 +77,9 @@ def write_record(record: AdrRecord) -> str:
             f"Confirmation: {record.confirmation}" if record.confirmation else "",
             record.more_information,
         )
-    consequences = record.consequences or "\n".join(consequence_lines(record.good, record.bad))
+    consequences = record.consequences or "\n".join(
+        consequence_lines(record.good, record.bad, as_read=bool(record.dialect))
+    )
     when = _date(record)
     parts = [f"# {record.number}. {record.title}"]
     if when:

@@ -168,10 +168,29 @@ def because(item: str) -> str:
 GOOD_BAD = re.compile(r"^(Good|Bad), because (.*)$")
 
 
-def consequence_lines(good: list[str], bad: list[str]) -> list[str]:
-    return [f"* Good, because {because(item)}" for item in good] + [
-        f"* Bad, because {because(item)}" for item in bad
+def consequence_lines(good: list[str], bad: list[str], *, as_read: bool = False) -> list[str]:
+    """ "Good/Bad, because …" items; `as_read` keeps items read from a file as they were."""
+    said = (lambda item: item) if as_read else because
+    return [f"* Good, because {said(item)}" for item in good] + [
+        f"* Bad, because {said(item)}" for item in bad
     ]
+
+
+BULLET = re.compile(r"^(\s*)[-+*]( +)(?=\S)")
+THEMATIC_BREAK = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+
+
+def list_markers(text: str, marker: str) -> str:
+    """`text` with every bullet list written with `marker` (MADR's markdownlint wants one
+    style per file), fenced code and thematic breaks left as they are."""
+    lines, fenced = [], False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and not THEMATIC_BREAK.match(line):
+            line = BULLET.sub(lambda found: f"{found.group(1)}{marker}{found.group(2)}", line)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def read_consequences(body: str) -> tuple[list[str], list[str], str]:

@@ -13,6 +13,7 @@ from decisions.dialects.common import (
     AdrRecord,
     bullet_items,
     consequence_lines,
+    list_markers,
     paragraphs,
     read_consequences,
     sort_links,
@@ -50,10 +51,10 @@ def write_body(record: AdrRecord, *, plain_consequences: bool, links: list[str])
             else "",
         )
     else:
-        lines = consequence_lines(record.good, record.bad)
+        lines = consequence_lines(record.good, record.bad, as_read=bool(record.dialect))
         consequences = _section("Consequences", "\n".join(lines), 3) if lines else ""
     confirmation = _section("Confirmation", record.confirmation, 3) if record.confirmation else ""
-    return paragraphs(
+    body = paragraphs(
         f"## {CONTEXT}",
         record.context,
         _section(DRIVERS, record.drivers) if record.drivers else "",
@@ -64,6 +65,7 @@ def write_body(record: AdrRecord, *, plain_consequences: bool, links: list[str])
         if links or record.more_information
         else "",
     )
+    return list_markers(body, "-" if plain_consequences else "*")
 
 
 def _read_outcome(record: AdrRecord, body: str) -> None:
@@ -81,7 +83,7 @@ def _read_outcome(record: AdrRecord, body: str) -> None:
                 record.good += items
             else:
                 record.bad += items
-        elif lowered == "confirmation":
+        elif lowered in {"confirmation", "validation"}:  # MADR 3 called it Validation
             record.confirmation = text.strip()
         else:
             kept.append(f"### {name}\n\n{text}")
@@ -109,6 +111,8 @@ def read_body(record: AdrRecord, text: str) -> None:
             _read_outcome(record, body)
         elif name == PROS_AND_CONS:
             record.pros_and_cons = body.strip()
+        elif name == "Validation":  # MADR 3's, which MADR 4 calls Confirmation
+            record.confirmation = body.strip()
         elif name in (MORE, LINKS):
             rest = _read_links(record, body)
             if rest:
