@@ -184,3 +184,14 @@ def test_an_export_loads_the_log_in_a_fixed_number_of_queries(
     for key in ("madr", "adr-tools", "log4brains", "json"):
         with django_assert_num_queries(0):
             dialects.get(key).write(decisions)
+
+
+def test_a_record_exports_straight_after_recording(team, owner):
+    """The instance the service returns holds its status as an enum member, not a string."""
+    from decisions.dialects import madr
+    from decisions.dialects.records import adr_record
+    from tests.factories import SystemFactory, make_interaction, record_decision
+
+    decision = record_decision(make_interaction(system=SystemFactory(team=team)), user=owner)
+    text = madr.write_record(adr_record(decision))
+    assert text.startswith("---\nstatus: proposed\n")
