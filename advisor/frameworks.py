@@ -124,6 +124,11 @@ def framework_document_freeze(document: dict[str, Any]):
     found = FrameworkVersion.objects.filter(digest=digest).only("pk", "name", "version").first()
     if found is not None:
         return found
-    return FrameworkVersion.objects.create(
-        name=document["name"], version=document["version"], digest=digest, document=document
-    )
+    try:
+        with transaction.atomic():
+            return FrameworkVersion.objects.create(
+                name=document["name"], version=document["version"], digest=digest,
+                document=document,
+            )  # fmt: skip
+    except IntegrityError:  # stored by a concurrent import a moment ago
+        return FrameworkVersion.objects.get(digest=digest)

@@ -67,11 +67,16 @@ def _decode(path: str, data: bytes, upload: Upload) -> None:
         )
         return
     try:
-        upload.texts[path] = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
         upload.problems[path] = (
             f"it is not UTF-8 text (byte {error.start + 1} cannot be read); save it as UTF-8."
         )
+        return
+    if "\x00" in text:
+        upload.problems[path] = "it holds NUL characters, which no text file has."
+        return
+    upload.texts[path] = text
 
 
 def _wanted(path: str, upload: Upload) -> bool:

@@ -73,7 +73,8 @@ def build_export(
     """The team's decisions (one system's when `system` is given) in `format`."""
     if format not in FORMATS:
         raise ValueError(f"Unknown export format {format!r}: use one of {', '.join(FORMATS)}.")
-    decisions = list(decisions_for_export(team, system=system))
+    # Only our JSON carries every revision; the other formats read a record's history.
+    decisions = list(decisions_for_export(team, system=system, whole_history=format == "json"))
     if format == "pdf":
         from decisions.log_pdf import render_log_pdf  # WeasyPrint loads only when needed
 

@@ -107,10 +107,16 @@ def pattern_mix(team: Team) -> list[dict]:
 NAMED_FIELDS = ("id", "team_id", "number", "title", "status", "decided_on", "created_at")
 
 
-def decisions_for_export(team: Team, *, system: str = "") -> QuerySet[Decision]:
+def decisions_for_export(
+    team: Team, *, system: str = "", whole_history: bool = True
+) -> QuerySet[Decision]:
     """The team's decisions (of one system, when `system` is given), oldest first, with all
     that an export reads of them: whatever the log's length, it loads in the same few
-    queries (one per relation), never a few per decision."""
+    queries (one per relation), never a few per decision. Without `whole_history` only the
+    revisions a record's history reads (amendments and status changes) are loaded."""
+    revisions = Revision.objects.select_related("author").order_by("version")
+    if not whole_history:
+        revisions = revisions.filter(kind__in=(Revision.Kind.AMENDED, Revision.Kind.STATUS))
     named = Decision.objects.only(*NAMED_FIELDS).order_by("number")
     decisions = Decision.objects.filter(team=team)
     if system:
@@ -143,9 +149,7 @@ def decisions_for_export(team: Team, *, system: str = "") -> QuerySet[Decision]:
                     *(f"source__{name}" for name in NAMED_FIELDS),
                 ),
             ),
-            Prefetch(
-                "revisions", queryset=Revision.objects.select_related("author").order_by("version")
-            ),
+            Prefetch("revisions", queryset=revisions),
         )
         .order_by("number")
     )

@@ -253,6 +253,8 @@ class Written:
 LINK_LINE = re.compile(
     r"^(?P<label>[A-Za-z][A-Za-z -]*?) \[(?P<text>[^\]]*)\]\((?P<file>[^)\s]+)\)\.?$"
 )
+# A record's file, next to this one: a relative Markdown path, no scheme, no folder.
+RECORD_FILE = re.compile(r"^(?:\./)?[^/:?#]+\.md$")
 SUPERSEDES = {"supersedes", "supercedes"}
 SUPERSEDED_BY = {"superseded by", "superceded by"}
 
@@ -271,8 +273,8 @@ def link_target(text: str, file: str) -> Ref:
 def sort_links(record: AdrRecord, line: str) -> bool:
     """File the link `line` ("Supersedes [..](..)") under the record; False if it is none."""
     match = LINK_LINE.match(line.strip().lstrip("*-+ ").strip()) if line.strip() else None
-    if not match:
-        return False
+    if not match or not RECORD_FILE.match(match.group("file")):
+        return False  # not a line at all, or a link to a web page rather than to a record
     label, ref = match.group("label").strip(), link_target(match.group("text"), match.group("file"))
     if label.lower() in SUPERSEDES:
         record.supersedes.append(ref)

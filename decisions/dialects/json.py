@@ -13,12 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from decisions.dialects.common import (
-    STATUSES,
     AdrRecord,
     Unreadable,
     Written,
     numbered_file,
 )
+from decisions.dialects.json_schema import checked
 from decisions.models import Decision
 
 KEY = "json"
@@ -155,7 +155,10 @@ def load(path: str, text: str) -> dict[str, Any]:
         raise Unreadable(f"it is not valid JSON ({error.msg}, line {error.lineno}).") from None
     if not isinstance(value, dict) or value.get("format") not in (FORMAT, FRAMEWORK_FORMAT):
         raise Unreadable("it is JSON, but not a Crossroads decision or framework export.")
-    if value.get("format_version", VERSION) > VERSION:
+    format_version = value.get("format_version", VERSION)
+    if not isinstance(format_version, int) or format_version < 1:
+        raise Unreadable("its format version is not a whole number.")
+    if format_version > VERSION:
         raise Unreadable("it was written by a newer Crossroads; update this one first.")
     return value
 
@@ -166,15 +169,12 @@ def read(path: str, text: str) -> AdrRecord:
     aside)."""
     value = load(path, text)
     if value["format"] == FRAMEWORK_FORMAT:
+        if not isinstance(value.get("document"), dict) or not isinstance(value.get("digest"), str):
+            raise Unreadable("it is a framework file without its document.")
         return AdrRecord(number=None, title="", file=path, dialect=KEY, frozen=value)
-    try:
-        number, title = int(value["number"]), str(value["title"]).strip()
-    except (KeyError, TypeError, ValueError):
-        raise Unreadable("it has no number or title.") from None
-    if not title:
-        raise Unreadable("its title is empty.")
-    record = AdrRecord(number=number, title=title, file=path, dialect=KEY, frozen=value)
-    record.status = str(value.get("status") or "accepted")
-    if record.status not in STATUSES:
-        raise Unreadable(f"its status “{record.status}” is none of Crossroads' statuses.")
+    clean = checked(value)
+    record = AdrRecord(
+        number=clean["number"], title=clean["title"], file=path, dialect=KEY, frozen=clean
+    )
+    record.status = clean["status"]
     return record

@@ -15,8 +15,10 @@ summary says so too. Crossroads writes the system and the interaction as tags.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from decisions.dialects import madr_family
 from decisions.dialects.common import (
@@ -34,7 +36,7 @@ from decisions.dialects.common import (
     status_from_word,
 )
 from decisions.dialects.madr import read_status
-from decisions.dialects.records import adr_record
+from decisions.dialects.records import adr_record, created_on
 from decisions.models import Status
 
 KEY = "log4brains"
@@ -47,13 +49,22 @@ IGNORED = {"template.md", "readme.md", "index.md", "backlog.md"}
 
 def config(project: str) -> str:
     """`.log4brains.yml` for a repository of the team's records."""
-    name = project.replace('"', "'")
-    return f'---\nproject:\n  name: "{name}"\n  tz: UTC\n  adrFolder: ./{FOLDER}\n'
+    name = json.dumps(project, ensure_ascii=False)  # a JSON string is a YAML string
+    return f"---\nproject:\n  name: {name}\n  tz: UTC\n  adrFolder: ./{FOLDER}\n"
+
+
+# While a log is written: the file name (without .md) of every record by number, so that two
+# records of one day with one title get distinct files, and links name the right one.
+_NAMES: ContextVar[dict[int, str] | None] = ContextVar("log4brains_names", default=None)
+
+
+def _base_slug(ref: Ref | AdrRecord) -> str:
+    day = ref.created_on.strftime("%Y%m%d") if ref.created_on else "00000000"
+    return f"{day}-{slug(ref.title)}"
 
 
 def file_slug(ref: Ref | AdrRecord) -> str:
-    day = ref.created_on.strftime("%Y%m%d") if ref.created_on else "00000000"
-    return f"{day}-{slug(ref.title)}"
+    return (_NAMES.get() or {}).get(ref.number) or _base_slug(ref)
 
 
 def _link(label: str, ref: Ref) -> str:
@@ -117,12 +128,24 @@ def write(
 ) -> Written:
     team = decisions[0].team.name if decisions else "Decisions"
     written = Written(files={".log4brains.yml": config(project or team)})
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for decision in decisions:
+        base = _base_slug(Ref(title=decision.title, created_on=created_on(decision)))
+        names[decision.number] = base if base not in taken else f"{base}-{decision.number}"
+        taken.add(names[decision.number])
+    token = _NAMES.set(names)
+    try:
+        _write_all(decisions, written, progress)
+    finally:
+        _NAMES.reset(token)
+    return written
+
+
+def _write_all(decisions, written: Written, progress) -> None:
     for done, decision in enumerate(decisions, start=1):
         record = adr_record(decision)
-        name = f"{FOLDER}/{file_slug(record)}.md"
-        if name in written.files:  # two records of one day with one title
-            name = f"{FOLDER}/{file_slug(record)}-{record.number}.md"
-        written.files[name] = write_record(record)
+        written.files[f"{FOLDER}/{file_slug(record)}.md"] = write_record(record)
         if caveat(record):
             written.notes.append(
                 f"{record.reference} is superseded by {len(record.superseded_by)} decisions; "
@@ -130,7 +153,6 @@ def write(
                 f"under Links."
             )
         progress(done, len(decisions))
-    return written
 
 
 def claims(path: str, text: str) -> bool:

@@ -2,11 +2,12 @@
 
 Front matter as MADR documents it: `status` (a replaced record says
 `"superseded by ADR-0123"`), `date` (when the decision was last updated), `decision-makers`,
-`consulted`, `informed`. Crossroads adds, and reads back: `system` and `interaction` (what
-the decision is about), `chosen-pattern` and `recommended-pattern` (the framework's keys of
-the option chosen and of the one the advisor recommended) and `framework` (the framework
-version that scored it). Links to other records are items of More Information:
-`* Amends [ADR-0002](0002-….md)`.
+`consulted`, `informed`. Crossroads adds, and reads back: `decided-on` (when the decision
+was taken, if not on its last update), `system` and `interaction` (what the decision is
+about), `tags` (kept from an imported file), `chosen-pattern` and `recommended-pattern` (the
+framework's keys of the option chosen and of the one the advisor recommended) and
+`framework` (the framework version that scored it). Links to other records are items of
+More Information: `* Amends [ADR-0002](0002-….md)`.
 
 Read too: MADR 3 (front matter with `deciders`) and MADR 2 (no front matter; `* Status:`,
 `* Deciders:`, `* Date:` items under the title, and a Links section).
@@ -41,8 +42,9 @@ from decisions.models import Status
 KEY = "madr"
 LABEL = "MADR"
 FOLDER = "docs/decisions"
-OWN_KEYS = ("status", "date", "decision-makers", "deciders", "consulted", "informed",
-            "system", "interaction")  # fmt: skip
+OWN_KEYS = ("status", "date", "decided-on", "decision-makers", "deciders", "consulted",
+            "informed", "system", "interaction", "tags")  # fmt: skip
+FRONT_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,59}")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 HEAD_ITEM = re.compile(r"^[*-] (Status|Deciders|Date|Tags|Decision-makers):\s*(.*)$", re.I)
 
@@ -88,11 +90,13 @@ def _status(record: AdrRecord) -> str:
 def front_matter(record: AdrRecord) -> str:
     values: dict[str, Any] = {
         "date": record.updated_on,
+        "decided-on": record.decided_on if record.decided_on != record.updated_on else None,
         "decision-makers": ", ".join(record.deciders),
         "consulted": " ".join(record.consulted.split()),
         "informed": " ".join(record.informed.split()),
         "system": record.system,
         "interaction": record.interaction,
+        "tags": ", ".join(record.tags),
         **record.front_extra,
     }
     lines = ["---", f"status: {_status(record)}"]
@@ -140,9 +144,20 @@ def _front(text: str) -> tuple[dict[str, Any], str]:
     try:
         values = yaml.load(match.group(1), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as error:
-        raise Unreadable(f"its front matter is not valid YAML ({error.problem}).") from None
+        problem = getattr(error, "problem", None) or "it cannot be read"
+        raise Unreadable(f"its front matter is not valid YAML ({problem}).") from None
+    except (ValueError, RecursionError):  # an impossible date, nesting without end
+        raise Unreadable("its front matter holds a value YAML cannot read.") from None
     if not isinstance(values, dict):
         raise Unreadable("its front matter is not a list of keys and values.")
+    for key, value in values.items():
+        # Keys and values as MADR writes them: no nesting, so no YAML alias can expand.
+        if not isinstance(key, str) or not FRONT_KEY.fullmatch(key):
+            raise Unreadable(f"its front matter has a key MADR does not write ({key!r:.40}).")
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str | int | float | bool | date) or item is None
+                   for item in items):  # fmt: skip
+            raise Unreadable(f"its front matter value of “{key}” is nested.")
     return values, text[match.end() :]
 
 
@@ -185,13 +200,19 @@ def read(path: str, text: str) -> AdrRecord:
     record.updated_on = updated if isinstance(updated, date) else parse_date(updated or "")
     if updated and record.updated_on is None:
         raise Unreadable(f"its date “{updated}” is not a date (YYYY-MM-DD).")
-    if record.status in (Status.ACCEPTED, Status.SUPERSEDED, Status.DEPRECATED):
+    decided = front.get("decided-on")
+    if decided:
+        record.decided_on = decided if isinstance(decided, date) else parse_date(decided)
+        if record.decided_on is None:
+            raise Unreadable(f"its decided-on “{decided}” is not a date (YYYY-MM-DD).")
+    elif record.status in (Status.ACCEPTED, Status.SUPERSEDED, Status.DEPRECATED):
         record.decided_on = record.updated_on
+    record.tags = _people(front.get("tags"))
     record.deciders = _people(front.get("decision-makers") or front.get("deciders"))
     record.consulted = ", ".join(_people(front.get("consulted")))
     record.informed = ", ".join(_people(front.get("informed")))
     record.system = str(front.get("system") or "")
     record.interaction = str(front.get("interaction") or "")
-    record.front_extra = {k: v for k, v in front.items() if k not in OWN_KEYS and k != "tags"}
+    record.front_extra = {k: v for k, v in front.items() if k not in OWN_KEYS}
     madr_family.read_body(record, body)
     return record

@@ -100,6 +100,21 @@ def export_job_create(
     if system_name and system_name not in export_systems(team):
         raise InvalidExport(f"The team has no system named {system_name!r}.")
     with transaction.atomic():
+        # The same export asked for again while one is under way is that one: a click
+        # repeated, or a second member, does not queue the whole log twice.
+        running = (
+            ExportJob.objects.select_for_update()
+            .filter(
+                team=team,
+                format=format,
+                system_name=system_name,
+                state__in=(ExportJob.State.QUEUED, ExportJob.State.RUNNING),
+            )
+            .defer("data")
+            .first()
+        )
+        if running is not None:
+            return running
         job = ExportJob.objects.create(
             team=team, requested_by=user, format=format, system_name=system_name, attempts=1
         )

@@ -433,3 +433,11 @@ def test_the_database_worker_runs_a_queued_export(team, owner):
         texts = [archive.read(name).decode() for name in archive.namelist()]
     assert any("Charge the card" in text for text in texts)
     assert all(json.loads(text) for text in texts if text.lstrip().startswith("{"))
+
+
+def test_the_same_export_asked_again_while_queued_is_the_same_job(team, owner, viewer):
+    first = export_job_create(team=team, user=owner, format="madr")
+    again = export_job_create(team=team, user=viewer, format="madr")
+    other = export_job_create(team=team, user=owner, format="adr-tools")
+    assert again.pk == first.pk and other.pk != first.pk
+    assert ExportJob.objects.filter(team=team).count() == 2

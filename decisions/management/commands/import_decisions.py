@@ -30,12 +30,23 @@ def read_folder(root: Path) -> Upload:
     records, not its history. Only Markdown and JSON files are read; the others are
     listed as skipped without loading them."""
     files: dict[str, bytes] = {}
+    largest, budget = limit("IMPORT_MAX_FILE_BYTES"), limit("IMPORT_MAX_TOTAL_BYTES")
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(names):
             path = Path(folder) / name
             relative = path.relative_to(root).as_posix()
-            files[relative] = path.read_bytes() if name.lower().endswith(READ) else b""
+            # A link may point anywhere on the machine: records are files in the folder.
+            if path.is_symlink() or not path.is_file() or not name.lower().endswith(READ):
+                files[relative] = b""
+                continue
+            size = path.stat().st_size
+            budget -= size
+            if budget < 0:
+                raise ArchiveError("The folder holds more than can be imported at once.")
+            # An oversized file is read only far enough to be reported as such.
+            with path.open("rb") as handle:
+                files[relative] = handle.read(min(size, largest + 1))
     return read_files(files)
 
 

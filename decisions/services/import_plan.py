@@ -1,0 +1,261 @@
+"""The preview of an import: what each file of an upload would create, or why it cannot.
+
+`import_plan` reads every file (its dialect detected one by one), numbers the records,
+resolves their links and says per file what will be created or why it cannot be. Nothing is
+written here: decisions.services.importing applies a plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from advisor.engine import FrameworkError, parse_framework
+from advisor.models import FrameworkVersion, Team
+from decisions import dialects
+from decisions.archive import Upload
+from decisions.dialects.common import LEADING_NUMBER, AdrRecord, Ref, Unreadable, slug
+from decisions.dialects.json import FRAMEWORK_FORMAT
+from decisions.dialects.json_schema import LARGEST_NUMBER
+from decisions.models import Decision, DecisionSequence, Status
+from decisions.services.creation import (
+    NamedLink,
+)
+
+
+@dataclass
+class FileReport:
+    """One file of the upload as the preview shows it."""
+
+    path: str
+    dialect: str = ""
+    record: AdrRecord | None = None
+    problem: str = ""
+    skipped: str = ""
+
+    @property
+    def creates(self) -> bool:
+        return self.record is not None and not self.problem and bool(self.record.title)
+
+
+@dataclass
+class ImportPlan:
+    files: list[FileReport] = field(default_factory=list)
+    frameworks: dict[str, dict] = field(default_factory=dict)
+    # Filled once the files are read and numbered: the records by file name and number,
+    # and the numbers the team has already.
+    by_file: dict[str, FileReport] = field(default_factory=dict)
+    numbers: set[int] = field(default_factory=set)
+    team_titles: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def creating(self) -> list[FileReport]:
+        return sorted((f for f in self.files if f.creates), key=lambda f: f.record.number)
+
+    @property
+    def problems(self) -> list[FileReport]:
+        return [f for f in self.files if f.problem]
+
+    @property
+    def skipped(self) -> list[FileReport]:
+        return [f for f in self.files if f.skipped]
+
+    @property
+    def importable(self) -> bool:
+        return bool(self.creating) and not self.problems
+
+    def summary_lines(self) -> list[str]:
+        """One line per file, for the command line."""
+        lines = []
+        for report in sorted(self.files, key=lambda f: f.path):
+            if report.problem:
+                lines.append(f"{report.path}: cannot be imported: {report.problem}")
+            elif report.skipped:
+                lines.append(f"{report.path}: skipped ({report.skipped})")
+            elif report.creates:
+                record = report.record
+                lines.append(
+                    f"{report.path}: {report.dialect} → {record.reference} “{record.title}” "
+                    f"({record.status_said or Status(record.status).label.lower()})"
+                )
+        return lines
+
+
+def _read(upload: Upload, plan: ImportPlan) -> None:
+    for path, problem in upload.problems.items():
+        plan.files.append(FileReport(path, problem=problem))
+    for path, reason in upload.skipped.items():
+        plan.files.append(FileReport(path, skipped=reason))
+    for path, text in sorted(upload.texts.items()):
+        report = FileReport(path)
+        try:
+            dialect = dialects.detect(path, text)
+            report.dialect = dialect.LABEL
+            report.record = dialect.read(path, text)
+        except Unreadable as error:
+            report.problem = str(error)
+        plan.files.append(report)
+        record = report.record
+        if record is not None and record.frozen and record.frozen.get("format") == FRAMEWORK_FORMAT:
+            plan.frameworks[str(record.frozen.get("digest"))] = record.frozen.get("document")
+            report.record, report.skipped = None, "framework version of the records"
+
+
+def _number(team: Team, plan: ImportPlan) -> None:
+    """Keep the numbers files bring; number the others after the highest, in file order.
+    A number the team or another file already has is a problem of that file."""
+    reports = [f for f in plan.files if f.creates]
+    brought: dict[int, list[FileReport]] = {}
+    for report in reports:
+        if report.record.number is not None:
+            brought.setdefault(report.record.number, []).append(report)
+    taken = set(
+        Decision.objects.filter(team=team, number__in=brought).values_list("number", flat=True)
+    )
+    for number, same in brought.items():
+        if number > LARGEST_NUMBER:
+            for report in same:
+                report.problem = f"its number {number} is larger than any record can have."
+        elif number in taken:
+            for report in same:
+                report.problem = f"the team already has ADR-{number:04d}."
+        elif len(same) > 1:
+            for report in same:
+                others = ", ".join(r.path for r in same if r is not report)
+                report.problem = f"ADR-{number:04d} is also the number of {others}."
+    last = max([*brought, *taken, team_last_number(team)], default=0)
+    for report in sorted(reports, key=lambda f: f.path):
+        if report.record.number is None:
+            last += 1
+            report.record.number = last
+
+
+def team_last_number(team: Team) -> int:
+    found = DecisionSequence.objects.filter(team=team).values_list("last_number", flat=True)
+    return found.first() or 0
+
+
+def _resolve(
+    plan: ImportPlan, team: Team, report: FileReport, ref: Ref, *, supersede: bool = False
+) -> int | None:
+    """The number of the record `ref` names: a file of the upload, or (for a named link)
+    the team's own record of that number, when its title is the one the link names."""
+    target = plan.by_file.get(ref.file) if ref.file else None
+    if target is not None:
+        return target.record.number
+    if ref.number is not None and ref.number in plan.numbers:
+        return ref.number
+    named = ref.file or (f"ADR-{ref.number:04d}" if ref.number is not None else ref.title)
+    existing = plan.team_titles.get(ref.number) if ref.number is not None else None
+    if existing is not None:
+        if supersede:
+            report.problem = (
+                f"it names ADR-{ref.number:04d} as superseding or superseded, a record the "
+                f"team has already: import the two together, or record the change in Crossroads."
+            )
+            return None
+        said = LEADING_NUMBER.sub("", ref.file).removesuffix(".md") if ref.file else ""
+        if not said or said == slug(existing):
+            return ref.number
+        report.problem = (
+            f"it links to {named}, but the team's ADR-{ref.number:04d} is “{existing}”."
+        )
+        return None
+    report.problem = (
+        f"it links to {named}, which is neither in the upload nor among the team's records."
+    )
+    return None
+
+
+@dataclass
+class PlannedLinks:
+    """The links an import will make: supersedes, and named links as each file says them."""
+
+    supersede: set[tuple[int, int]] = field(default_factory=set)  # (successor, predecessor)
+    said: list[tuple[int, str, int]] = field(default_factory=list)  # (from, label, to)
+
+
+def plan_links(team: Team, plan: ImportPlan) -> PlannedLinks:
+    """Every link the plan's records name, resolved to numbers; a link to a record that is
+    in neither the upload nor the team becomes a problem of its file."""
+    links = PlannedLinks()
+    for report in [f for f in plan.files if f.creates and f.record.frozen]:
+        value = report.record.frozen
+        for ref in value["supersedes"]:
+            _resolve(plan, team, report, Ref(number=ref["number"]), supersede=True)
+        for link in value["named_links"]:
+            _resolve(plan, team, report, Ref(number=link["target"]["number"]))
+    for report in [f for f in plan.files if f.creates and not f.record.frozen]:
+        record = report.record
+        for ref in record.supersedes:
+            other = _resolve(plan, team, report, ref, supersede=True)
+            if other is not None:
+                links.supersede.add((record.number, other))
+        for ref in record.superseded_by:
+            other = _resolve(plan, team, report, ref, supersede=True)
+            if other is not None:
+                links.supersede.add((other, record.number))
+        for named in record.links:
+            other = _resolve(plan, team, report, named.ref)
+            said = (record.number, named.label[:60], other)
+            if other is not None and said not in links.said:
+                links.said.append(said)
+    return links
+
+
+def pair_links(said: list[tuple[int, str, int]]) -> dict[int, list[NamedLink]]:
+    """Named links by the number of their source. A link both files state ("Amends" in
+    one, "Amended by" in the other) is one link with its two labels; its source is the
+    side whose label does not end in " by" (adr-tools' own reading)."""
+    remaining = list(said)
+    out: dict[int, list[NamedLink]] = {}
+    while remaining:
+        source, label, target = remaining.pop(0)
+        back = next((s for s in remaining if s[0] == target and s[2] == source), None)
+        reverse = ""
+        if back is not None:
+            remaining.remove(back)
+            reverse = back[1]
+            if label.lower().endswith(" by") and not reverse.lower().endswith(" by"):
+                source, label, target, reverse = target, reverse, source, label
+        out.setdefault(source, []).append(NamedLink(label, target, reverse))
+    return out
+
+
+def import_plan(team: Team, upload: Upload) -> ImportPlan:
+    """What importing `upload` into `team` would create, and every problem, per file."""
+    plan = ImportPlan()
+    _read(upload, plan)
+    _number(team, plan)
+    creating = [f for f in plan.files if f.creates]
+    plan.by_file = {f.path.rsplit("/", 1)[-1]: f for f in creating}
+    plan.numbers = {f.record.number for f in creating}
+    plan.team_titles = dict(Decision.objects.filter(team=team).values_list("number", "title"))
+    plan_links(team, plan)
+    _check_frameworks(plan)
+    return plan
+
+
+def _check_frameworks(plan: ImportPlan) -> None:
+    """Every JSON record's framework version is stored here already or comes with the
+    upload, as a document that reads as a framework (one query for all of them)."""
+    for report in plan.files:
+        document = plan.frameworks.get(report.path.rsplit("/", 1)[-1].removesuffix(".json"))
+        if report.skipped and document is not None:
+            try:
+                parse_framework(document)
+            except (FrameworkError, KeyError, TypeError, ValueError) as error:
+                report.skipped, report.problem = "", f"it is not a valid framework ({error})."
+    json_records = [f for f in plan.files if f.creates and f.record.frozen]
+    digests = {f.record.frozen["framework"]["digest"] for f in json_records}
+    stored = set(
+        FrameworkVersion.objects.filter(digest__in=digests).values_list("digest", flat=True)
+    )
+    for report in json_records:
+        framework = report.record.frozen["framework"]
+        digest = framework["digest"]
+        if not framework["name"] or digest in stored or digest in plan.frameworks:
+            continue
+        report.problem = (
+            f"it was scored with framework {framework['name']} v{framework['version']}, which "
+            f"this installation does not have; import it with its frameworks/{digest}.json."
+        )
