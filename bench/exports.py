@@ -15,6 +15,7 @@ Uses a throwaway SQLite database (or DATABASE_URL when set). Prints figures only
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -89,12 +90,16 @@ def main() -> None:
         )
         Decision.supersedes.through.objects.bulk_create(
             Decision.supersedes.through(from_decision_id=d.pk, to_decision_id=previous.pk)
-            for previous, d in zip(decisions, decisions[1:], strict=False)
+            for previous, d in itertools.pairwise(decisions)
             if d.number % 10 == 0
         )
         DecisionLink.objects.bulk_create(
-            DecisionLink(source=d, target=decisions[d.number // 2], label="Amends",
-                         reverse_label="Amended by")  # fmt: skip
+            DecisionLink(
+                source=d,
+                target=decisions[d.number // 2],
+                label="Amends",
+                reverse_label="Amended by",
+            )
             for d in decisions
             if d.number % 7 == 0
         )

@@ -59,11 +59,12 @@ def _safe_path(name: str) -> str | None:
     return normal
 
 
-def _decode(path: str, data: bytes, upload: Upload) -> None:
-    if len(data) > limit("IMPORT_MAX_FILE_BYTES"):
+def _decode(path: str, data: bytes, upload: Upload, size: int | None = None) -> None:
+    """`data` as text; `size` is the file's whole size when only its start was read."""
+    size = max(size or 0, len(data))
+    if size > limit("IMPORT_MAX_FILE_BYTES"):
         upload.problems[path] = (
-            f"it is {len(data) // 1024} KB; a record may be at most "
-            f"{limit('IMPORT_MAX_FILE_BYTES') // 1024} KB."
+            f"it is {_size(size)}; a record may be at most {_size(limit('IMPORT_MAX_FILE_BYTES'))}."
         )
         return
     try:
@@ -79,9 +80,16 @@ def _decode(path: str, data: bytes, upload: Upload) -> None:
     upload.texts[path] = text
 
 
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
 def _wanted(path: str, upload: Upload) -> bool:
     name = posixpath.basename(path)
-    if name.lower() in HOUSEKEEPING or name.startswith(".") or "__MACOSX" in path.split("/"):
+    if name.startswith(".") or "__MACOSX" in path.split("/"):
+        return False
+    if name.lower() in HOUSEKEEPING:
+        upload.skipped[path] = "part of the repository, not a record"
         return False
     if not name.lower().endswith(READ):
         upload.skipped[path] = "not a Markdown or JSON file"
@@ -126,7 +134,7 @@ def read_zip(data: bytes) -> Upload:
             raise ArchiveError(
                 "The archive expands to far more than its size; it cannot be imported."
             )
-        _decode(path, content, upload)
+        _decode(path, content, upload, size=info.file_size)
     return upload
 
 

@@ -2,10 +2,10 @@
 
 Every decision carries `search_text`: its title, context, drivers, justification, good and
 bad consequences, confirmation, links, consulted, informed, an imported record's chosen
-option and verbatim sections, and the decision-makers' usernames and names, in one column,
-refreshed by `refresh_search_text` whenever a decision is recorded, imported, edited or
-amended (a person renamed later is found under the new name once their decisions are next
-saved). Each database then indexes that one column:
+option, verbatim sections and decision-makers without an account, and the decision-makers'
+usernames and names, in one column, refreshed by `refresh_search_text` whenever a decision
+is recorded, imported, edited or amended (a person renamed later is found under the new name
+once their decisions are next saved). Each database then indexes that one column:
 
 - PostgreSQL: full-text search over `to_tsvector('english', search_text)`, with a GIN index
   on exactly that expression. Queries use web-search syntax ("quoted phrases", `or`,
@@ -91,6 +91,7 @@ def search_text_expression() -> Joined:
         parts += [name, Value("\n")]
     # An imported record's verbatim sections (its file's Decision, Considered Options…).
     parts += [Cast("imported_sections", TextField()), Value("\n")]
+    parts += [Cast("external_deciders", TextField()), Value("\n")]
     parts.append(Coalesce(Subquery(people, output_field=TextField()), Value("")))
     return Joined(*parts)
 

@@ -49,6 +49,7 @@ def fill_search_text(apps, schema_editor) -> None:
     for name in SEARCHED_FIELDS:
         parts += [name, Value("\n")]
     parts += [Cast("imported_sections", TextField()), Value("\n")]
+    parts += [Cast("external_deciders", TextField()), Value("\n")]
     parts.append(Coalesce(Subquery(people, output_field=TextField()), Value("")))
     Decision.objects.using(schema_editor.connection.alias).update(search_text=Joined(*parts))
 

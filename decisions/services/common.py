@@ -83,6 +83,9 @@ def note_change(team_id: int) -> None:
 def editable(data: Mapping[str, Any]) -> dict[str, Any]:
     """The editable fields from form data: text fields default to "", the date to None."""
     values = {field: data.get(field) or "" for field in EDITABLE_FIELDS}
+    for field, value in values.items():  # browsers post CRLF; records keep LF
+        if isinstance(value, str):
+            values[field] = value.replace("\r\n", "\n")
     values["decided_on"] = data.get("decided_on") or None
     values["title"] = " ".join(str(values["title"]).split())  # one line, whatever was sent
     return values

@@ -7,6 +7,7 @@ written here: decisions.services.importing applies a plan.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from advisor.engine import FrameworkError, parse_framework
@@ -80,6 +81,9 @@ class ImportPlan:
         return lines
 
 
+NUMBERED = re.compile(r"^\d+-")
+
+
 def _read(upload: Upload, plan: ImportPlan) -> None:
     for path, problem in upload.problems.items():
         plan.files.append(FileReport(path, problem=problem))
@@ -89,7 +93,17 @@ def _read(upload: Upload, plan: ImportPlan) -> None:
         report = FileReport(path)
         try:
             dialect = dialects.detect(path, text)
-            report.dialect = dialect.LABEL
+        except Unreadable as error:
+            # A numbered file is meant as a record; other Markdown (a changelog, notes
+            # beside the records) is part of the repository and left out.
+            if NUMBERED.match(path.rsplit("/", 1)[-1]) or path.endswith(".json"):
+                report.problem = str(error)
+            else:
+                report.skipped = "not an ADR in any format Crossroads reads"
+            plan.files.append(report)
+            continue
+        report.dialect = dialect.LABEL
+        try:
             report.record = dialect.read(path, text)
         except Unreadable as error:
             report.problem = str(error)

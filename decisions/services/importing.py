@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from advisor.frameworks import framework_document_freeze
+from advisor.frameworks import framework_document_freeze, get_framework
 from advisor.models import FrameworkVersion, Team
 from decisions.archive import Upload
 from decisions.models import Decision, Revision
@@ -62,6 +62,19 @@ def _noon(day: date | None) -> datetime | None:
     return datetime.combine(day, time(12), tzinfo=UTC) if day else None
 
 
+def _pattern_of(record) -> str:
+    """The framework's pattern an imported record chose, when its file says so (the key our
+    MADR writes, or the pattern's title as the chosen option): the log then filters and
+    counts it with the others. Blank for any other choice."""
+    framework = get_framework()
+    keys = {pattern.key for pattern in framework.patterns}
+    said = str(record.front_extra.get("chosen-pattern") or "")
+    if said in keys:
+        return said
+    names = {pattern.name.lower(): pattern.key for pattern in framework.patterns}
+    return names.get(record.chosen.strip().lower(), "")
+
+
 def _markdown_decision(members: dict, user, report: FileReport, links: dict) -> NewDecision:
     record = report.record
     deciders, external = _people(members, record.deciders)
@@ -89,6 +102,7 @@ def _markdown_decision(members: dict, user, report: FileReport, links: dict) -> 
             "context": record.context,
             "drivers": record.drivers,
             "chosen_title": record.chosen[:300],
+            "chosen_option": _pattern_of(record),
             "good_consequences": "\n".join(f"- {item}" for item in record.good),
             "bad_consequences": "\n".join(f"- {item}" for item in record.bad),
             "confirmation": record.confirmation,
@@ -103,7 +117,8 @@ def _markdown_decision(members: dict, user, report: FileReport, links: dict) -> 
         links=links.get(record.number, []),
         revision_kind=Revision.Kind.IMPORTED,
         revision_note=f"Imported from {report.path} ({report.dialect}).",
-        created_at=_noon(record.created_on),
+        # The file's own date, or the decision's when its format names files by number.
+        created_at=_noon(record.created_on or record.decided_on or record.updated_on),
     )
 
 

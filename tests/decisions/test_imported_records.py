@@ -130,8 +130,8 @@ class TestPage:
         assert "Imported from an adr-tools file" in text
         assert "doc/adr/0002-queue-stock-reservations.md" in text
         assert (
-            "No assessment was frozen with it: the advisor's scores, warnings and practices "
-            "are not part of this record." in text
+            "No assessment was frozen with it: any scores, warnings or practices below are "
+            "text from the file, not the advisor's." in text
         )
         assert "Imported from a MADR file" in _page(client, imported[3])
 

@@ -47,7 +47,8 @@ def test_markdown_imports_keep_numbers_statuses_people_and_links(
     if format != "log4brains":  # log4brains has no numbers: records are numbered by file name
         assert [imported[d.title].number for d in log] == [1, 2, 3, 4]
     first = imported[log[0].title]
-    assert first.imported and first.result == {} and first.chosen_option == ""
+    assert first.imported and first.result == {}
+    assert first.chosen_option == log[0].chosen_option  # the pattern its file names
     assert first.chosen_title == record_context(log[0])["chosen_name"]  # the pattern's title
     assert sorted(d.title for d in first.superseded_by.all()) == sorted(d.title for d in log[1:3])
     assert [u.username for u in first.deciders.all()] == ["olive"]  # a member of the new team

@@ -135,7 +135,8 @@ def test_each_tools_repository_imports_cleanly_into_an_empty_team(team, name):
     plan = import_plan(team, read_files(_files(FIXTURE_REPOS / name)))
 
     assert [(f.path, f.problem) for f in plan.problems] == []
-    assert [(f.path, f.skipped) for f in plan.skipped] == []
+    # Only what belongs to the repository rather than its records is left out.
+    assert {f.skipped for f in plan.skipped} <= {"part of the repository, not a record"}
     assert plan.importable
     assert [(f.record.number, f.record.title) for f in plan.creating] == [
         (number, title) for number, title, _, _ in RECORDS[name]
