@@ -122,8 +122,11 @@ def decisions_for_export(
     if system:
         decisions = decisions.filter(system_name=system)
     return (
-        decisions.select_related("team", "created_by", "framework_frozen")
+        decisions.select_related("team", "created_by")
         .prefetch_related(
+            # One row per framework version (a join would parse its document once per
+            # decision), shared by every record made with it.
+            "framework_frozen",
             Prefetch("deciders", queryset=get_user_model().objects.order_by("username")),
             Prefetch("supersedes", queryset=named),
             Prefetch("superseded_by", queryset=named),

@@ -183,11 +183,13 @@ THEMATIC_BREAK = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 def list_markers(text: str, marker: str) -> str:
     """`text` with every bullet list written with `marker` (MADR's markdownlint wants one
     style per file), fenced code and thematic breaks left as they are."""
+    others = tuple(f"{other} " for other in "-+*" if other != marker)
     lines, fenced = [], False
     for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
             fenced = not fenced
-        elif not fenced and not THEMATIC_BREAK.match(line):
+        elif not fenced and stripped.startswith(others) and not THEMATIC_BREAK.match(line):
             line = BULLET.sub(lambda found: f"{found.group(1)}{marker}{found.group(2)}", line)
         lines.append(line)
     return "\n".join(lines)

@@ -488,7 +488,7 @@ def test_a_viewer_cannot_amend(client, viewer, decision):
 
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("decision_revisions", 6), ("decision_export_markdown", 10), ("decision_export_json", 10)],
+    [("decision_revisions", 6), ("decision_export_markdown", 11), ("decision_export_json", 11)],
 )
 def test_history_and_exports_cost_a_fixed_number_of_queries(
     client, viewer, decision, owner, name, queries, django_assert_num_queries

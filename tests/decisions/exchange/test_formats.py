@@ -179,7 +179,7 @@ def test_every_dialect_reads_back_what_it_wrote(team, log):
 def test_an_export_loads_the_log_in_a_fixed_number_of_queries(
     team, log, owner, django_assert_num_queries
 ):
-    with django_assert_num_queries(7):  # the decisions and one query per relation
+    with django_assert_num_queries(8):  # the decisions and one query per relation
         decisions = loaded(team)
     for key in ("madr", "adr-tools", "log4brains", "json"):
         with django_assert_num_queries(0):
