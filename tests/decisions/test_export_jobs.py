@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import logging
@@ -386,18 +385,7 @@ def _record_two_decisions(team, owner) -> None:
         )
 
 
-# The whole-log PDF's writer comes in its own module; until it is in the build, only the
-# zip formats can be made.
-PDF_WRITTEN = importlib.util.find_spec("decisions.log_pdf") is not None
-FORMATS_MADE = [
-    pytest.param(format, marks=pytest.mark.skipif(
-        format == "pdf" and not PDF_WRITTEN, reason="decisions.log_pdf is not in this build"
-    ))
-    for format in FORMATS
-]  # fmt: skip
-
-
-@pytest.mark.parametrize("format", FORMATS_MADE)
+@pytest.mark.parametrize("format", FORMATS)
 def test_each_format_is_exported_through_a_job(team, owner, format):
     _record_two_decisions(team, owner)
     job = export_job_create(team=team, user=owner, format=format)
