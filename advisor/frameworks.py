@@ -57,9 +57,15 @@ def _live_document(name: str) -> tuple[str, dict[str, Any]]:
 
 def framework_version_freeze(name: str = DEFAULT_FRAMEWORK):
     """The stored copy of the framework `name` as its file reads now, created if new."""
-    from advisor.models import FrameworkVersion
 
     digest, document = _live_document(name)
+    return _stored(digest, document)
+
+
+def _stored(digest: str, document: dict[str, Any]):
+    """The FrameworkVersion row of `document`, created if new."""
+    from advisor.models import FrameworkVersion
+
     found = FrameworkVersion.objects.filter(digest=digest).only("pk", "name", "version").first()
     if found is not None:
         return found
@@ -69,7 +75,7 @@ def framework_version_freeze(name: str = DEFAULT_FRAMEWORK):
                 name=document["name"], version=document["version"], digest=digest,
                 document=document,
             )  # fmt: skip
-    except IntegrityError:  # stored by a concurrent first record a moment ago
+    except IntegrityError:  # stored by a concurrent record or import a moment ago
         return FrameworkVersion.objects.get(digest=digest)
 
 
@@ -117,18 +123,5 @@ def framework_document_freeze(document: dict[str, Any]):
     """The stored copy of a framework `document` brought by an import (validated first),
     created if new: records imported with it render exactly as they did where they were
     made."""
-    from advisor.models import FrameworkVersion
-
     parse_framework(document)
-    digest = _digest(document)
-    found = FrameworkVersion.objects.filter(digest=digest).only("pk", "name", "version").first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return FrameworkVersion.objects.create(
-                name=document["name"], version=document["version"], digest=digest,
-                document=document,
-            )  # fmt: skip
-    except IntegrityError:  # stored by a concurrent import a moment ago
-        return FrameworkVersion.objects.get(digest=digest)
+    return _stored(_digest(document), document)

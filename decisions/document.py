@@ -241,12 +241,7 @@ def imported_context(decision: Decision) -> dict:
         "warnings": [],
         "practices": [],
         "readiness": None,
-        "deciders": sorted(decision.deciders.all(), key=lambda user: user.get_username()),
-        "external_deciders": list(decision.external_deciders),
-        "supersedes": sorted(decision.supersedes.all(), key=_number),
-        "superseded_by": sorted(decision.superseded_by.all(), key=_number),
-        "links": named_links(decision),
-        "history": RecordHistory(decision),
+        **_people_and_links(decision),
     }
 
 
@@ -274,6 +269,14 @@ def record_context(decision: Decision) -> dict:
         "warnings": _warnings(framework, decision.result),
         "practices": _practices(framework, decision.result, decision.chosen_option),
         "readiness": readiness_note(framework, decision.result, decision.chosen_option),
+        **_people_and_links(decision),
+    }
+
+
+def _people_and_links(decision: Decision) -> dict[str, Any]:
+    """Who decided, the records this one supersedes and is superseded by, its named links
+    and its history: the same for every record (prefetched ones cost no query)."""
+    return {
         "deciders": sorted(decision.deciders.all(), key=lambda user: user.get_username()),
         "external_deciders": list(decision.external_deciders),
         "supersedes": sorted(decision.supersedes.all(), key=_number),

@@ -29,8 +29,8 @@ from decisions.dialects.common import (
     sort_links,
     split_sections,
     status_from_word,
+    write_each,
 )
-from decisions.dialects.records import adr_record
 from decisions.models import Status
 
 KEY = "adr-tools"
@@ -90,12 +90,10 @@ def write_record(record: AdrRecord) -> str:
 
 
 def write(decisions, progress: Callable[[int, int], None] = lambda done, total: None) -> Written:
-    written = Written(files={".adr-dir": f"{FOLDER}\n"})
-    for done, decision in enumerate(decisions, start=1):
-        record = adr_record(decision)
-        written.files[f"{FOLDER}/{file_name(record)}"] = write_record(record)
-        progress(done, len(decisions))
-    return written
+    return write_each(
+        decisions, progress, lambda record: f"{FOLDER}/{file_name(record)}", write_record,
+        Written(files={".adr-dir": f"{FOLDER}\n"}),
+    )  # fmt: skip
 
 
 def claims(path: str, text: str) -> bool:

@@ -285,3 +285,15 @@ def sort_links(record: AdrRecord, line: str) -> bool:
     else:
         record.links.append(NamedRef(label, ref))
     return True
+
+
+def write_each(decisions, progress, file_of, write_record, written: Written) -> Written:
+    """Each decision's record as its dialect writes it, at the path `file_of` gives,
+    reporting progress as it goes."""
+    from decisions.dialects.records import adr_record  # records reads this module
+
+    for done, decision in enumerate(decisions, start=1):
+        record = adr_record(decision)
+        written.files[file_of(record)] = write_record(record)
+        progress(done, len(decisions))
+    return written
