@@ -149,11 +149,6 @@ def bullet_items(text: str) -> list[str]:
     return items
 
 
-def as_bullets(text: str) -> list[str]:
-    """A field written as a list or as lines, item by item (blank lines dropped)."""
-    return bullet_items(text)
-
-
 def because(item: str) -> str:
     """A consequence or pro/con as the end of "Good, because …": a leading capital that
     starts a word of lower-case letters becomes lower case ("User-facing" too); an acronym

@@ -11,8 +11,8 @@ from decisions.dialects.common import (
     AdrRecord,
     NamedRef,
     Ref,
-    as_bullets,
     because,
+    bullet_items,
     paragraphs,
 )
 from decisions.document import record_context
@@ -147,8 +147,8 @@ def adr_record(decision: Decision, doc: dict | None = None) -> AdrRecord:
         context=decision.context.strip(),
         drivers=decision.drivers.strip(),
         chosen=doc["chosen_name"],
-        good=as_bullets(decision.good_consequences),
-        bad=as_bullets(decision.bad_consequences),
+        good=bullet_items(decision.good_consequences),
+        bad=bullet_items(decision.bad_consequences),
         confirmation=decision.confirmation.strip(),
         file="",
         dialect=decision.imported_from,

@@ -47,6 +47,8 @@ class ImportPlan:
     by_file: dict[str, FileReport] = field(default_factory=dict)
     numbers: set[int] = field(default_factory=set)
     team_titles: dict[int, str] = field(default_factory=dict)
+    # Every link the records name, resolved once (see plan_links).
+    links: PlannedLinks = field(default_factory=lambda: PlannedLinks())
 
     @property
     def creating(self) -> list[FileReport]:
@@ -244,7 +246,7 @@ def import_plan(team: Team, upload: Upload) -> ImportPlan:
     plan.by_file = {f.path.rsplit("/", 1)[-1]: f for f in creating}
     plan.numbers = {f.record.number for f in creating}
     plan.team_titles = dict(Decision.objects.filter(team=team).values_list("number", "title"))
-    plan_links(team, plan)
+    plan.links = plan_links(team, plan)
     _check_frameworks(plan)
     return plan
 

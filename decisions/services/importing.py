@@ -206,7 +206,7 @@ def import_apply(*, team: Team, user, upload: Upload) -> list[Decision]:
             "The upload holds no records to import."
         ]
         raise ValidationError(problems)
-    links = plan_links(team, plan)
+    links = plan.links
     named = pair_links(links.said)
     supersede: dict[int, list[int]] = {}
     for successor, predecessor in sorted(links.supersede):

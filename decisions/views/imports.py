@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +25,6 @@ from decisions.services.importing import (
     ImportPlan,
     import_plan,
     pair_links,
-    plan_links,
 )
 from decisions.services.uploads import (
     UploadGone,
@@ -91,10 +89,8 @@ def _row(report: FileReport) -> PreviewRow:
 
 def _link_lines(team: Team, plan: ImportPlan) -> dict[int, list[str]]:
     """The links each new record will have, both ways ("Supersedes ADR-0002" on one,
-    "Superseded by ADR-0004" on the other), resolved as the import resolves them. Worked
-    out on a copy of the plan: resolving marks files whose links lead nowhere, and the
-    preview shows the plan exactly as `import_plan` made it."""
-    found = plan_links(team, copy.deepcopy(plan))
+    "Superseded by ADR-0004" on the other), as the plan resolved them for the import."""
+    found = plan.links
     supersede = set(found.supersede)
     named = [(source, link.label, link.target, link.reverse_label)
              for source, links in pair_links(found.said).items() for link in links]  # fmt: skip
