@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+LOAD_STAMP := $(VENV)/.installed-load
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The real ADR tools (log4brains, markdownlint-cli, MADR's templates), pinned by
@@ -11,7 +12,7 @@ PORT ?= 8000
 TOOLS_DIR := .tools/node
 TOOLS_STAMP := $(TOOLS_DIR)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint format install system-deps tools bench clean
+.PHONY: run test test-sqlite test-postgres lint format install system-deps tools bench loadtest clean
 
 # The virtualenv, made with the newest Python 3.12+ found.
 $(PY):
@@ -31,10 +32,11 @@ install: $(STAMP)
 # Serve the app with demo data; the task worker (exports, imports) runs beside the server
 # and is stopped with it.
 run: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
 	@echo "Crossroads is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	@$(PY) manage.py db_worker & worker=$$!; \
+	@export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -74,14 +76,21 @@ test-postgres: install system-deps tools
 test: lint test-sqlite test-postgres
 	@echo "=== All checks passed: ruff, SQLite suite, PostgreSQL suite, Chromium browser tests ==="
 
-# Benchmarks that print figures (never run by the suite).
-bench: install
-	$(PY) bench/engine.py
-	$(PY) bench/advice_mix.py
-	$(PY) bench/rescore.py
-	$(PY) bench/records.py
-	$(PY) bench/exports.py
-	$(PY) bench/log_pdf.py
+# Every benchmark in one table (figure, baseline from the same run, ratio, goal), also written
+# to bench/results.json; the PostgreSQL figures use a throwaway server.
+bench: install system-deps
+	scripts/with-postgres.sh $(PY) bench/run.py
+
+# The load test's tools (locust), beside the project's.
+$(LOAD_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	@touch $(LOAD_STAMP)
+
+# 50 simulated users against gunicorn (4 workers) on a throwaway PostgreSQL, all started
+# and stopped by the command; prints throughput, p50/p95/p99 per step and errors.
+loadtest: $(LOAD_STAMP) system-deps
+	scripts/with-postgres.sh scripts/loadtest.sh
+
 
 # Remove the venv and caches; the ADR tools in .tools stay (rm -rf .tools to drop them).
 clean:

@@ -6,17 +6,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from advisor import limits
+from advisor.limits import length_at_most
+
 
 class Team(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=limits.NAME)
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
+    # The framework the team's questionnaires score with, by name and version (see
+    # advisor.frameworks.framework_get); never taken from a request.
+    framework_name = models.CharField(max_length=60, default="default")
+    framework_version = models.PositiveIntegerField(default=3)
 
     class Meta:
         ordering = ["name"]
+        constraints = [length_at_most("name", limits.NAME, name="team_name_length")]
 
     def __str__(self) -> str:
         return self.name
@@ -64,8 +72,8 @@ class System(models.Model):
     """A group of services a team designs together, e.g. "Checkout"."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="systems")
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    description = models.TextField(blank=True, max_length=limits.DESCRIPTION)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,6 +81,8 @@ class System(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), "team", name="unique_system_name_per_team"),
+            length_at_most("name", limits.NAME, name="system_name_length"),
+            length_at_most("description", limits.DESCRIPTION, name="system_description_length"),
         ]
 
     def __str__(self) -> str:
@@ -81,14 +91,16 @@ class System(models.Model):
 
 class Service(models.Model):
     system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="services")
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    description = models.TextField(blank=True, max_length=limits.DESCRIPTION)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), "system", name="unique_service_name_per_system"),
+            length_at_most("name", limits.NAME, name="service_name_length"),
+            length_at_most("description", limits.DESCRIPTION, name="service_description_length"),
         ]
 
     def __str__(self) -> str:
@@ -101,8 +113,8 @@ class Interaction(models.Model):
     system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="interactions")
     source = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="outgoing")
     target = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="incoming")
-    name = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.INTERACTION_NAME)
+    description = models.TextField(blank=True, max_length=limits.DESCRIPTION)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,6 +127,10 @@ class Interaction(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(source=models.F("target")),
                 name="interaction_source_is_not_target",
+            ),
+            length_at_most("name", limits.INTERACTION_NAME, name="interaction_name_length"),
+            length_at_most(
+                "description", limits.DESCRIPTION, name="interaction_description_length"
             ),
         ]
 
@@ -178,3 +194,52 @@ class FrameworkVersion(models.Model):
         if self.pk is not None:
             raise ValueError("A frozen framework version cannot be changed.")
         super().save(*args, **kwargs)
+
+
+class Invitation(models.Model):
+    """An owner's offer of a role in a team to one person, who accepts or declines it.
+
+    `login` is what the owner typed (a user name or an e-mail, lower-cased); the person it
+    names sees the invitation once signed in, whether their account existed when it was
+    sent or was made later. Nobody joins a team without accepting.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    login = models.CharField(max_length=limits.LOGIN)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Who answered it (the account that accepted or declined), once answered.
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "team",
+                "login",
+                condition=models.Q(state="pending"),
+                name="one_pending_invitation_per_login",
+            ),
+            length_at_most("login", limits.LOGIN, name="invitation_login_length"),
+        ]
+        indexes = [models.Index(fields=["login", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.login} to {self.team} ({self.state})"
