@@ -1,4 +1,8 @@
-"""The one way into a team's objects.
+"""Who may do what in a team, and the one way into a team's objects.
+
+`PERMISSIONS` is the single table of actions and the roles allowed to do them. Views check
+it through `get_membership_for_user`/`get_team_object_for_user`, templates through
+`Membership.may`, services through `require`, and hand-written SQL through `roles_for`.
 
 Someone who is not a member gets a 404, so the existence of another team's objects is
 never revealed; a member whose role does not allow the action gets a 403.
@@ -6,22 +10,77 @@ never revealed; a member whose role does not allow the action gets a 403.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404
 
 from advisor.models import Membership, Role
 
-# What each kind of action needs, from least to most privileged.
 READ = "read"
 WRITE = "write"
-MANAGE = "manage"
+INVITE = "invite"
+MANAGE = "manage"  # members: change their roles, remove them
+LEAVE = "leave"
 
-_ALLOWED_ROLES = {
-    READ: {Role.OWNER, Role.EDITOR, Role.VIEWER},
-    WRITE: {Role.OWNER, Role.EDITOR},
-    MANAGE: {Role.OWNER},
+_EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """An action, what it covers in words a member reads, and the roles allowed to do it."""
+
+    summary: str
+    roles: frozenset[str]
+
+
+# In the order the members page lists them.
+PERMISSIONS: dict[str, Permission] = {
+    READ: Permission(
+        "See the team's systems, questionnaires and decisions, and export them", _EVERYONE
+    ),
+    WRITE: Permission(
+        "Add and change systems, services and interactions, answer questionnaires, "
+        "record and import decisions",
+        frozenset({Role.OWNER, Role.EDITOR}),
+    ),
+    INVITE: Permission("Invite people and withdraw invitations", frozenset({Role.OWNER})),
+    MANAGE: Permission("Change members' roles and remove members", frozenset({Role.OWNER})),
+    LEAVE: Permission("Leave the team", _EVERYONE),
 }
+
+
+def can(role: str, action: str) -> bool:
+    return role in PERMISSIONS[action].roles
+
+
+def allowed_actions(role: str) -> dict[str, bool]:
+    """Every action with whether `role` may do it: `{% if membership.may.invite %}`."""
+    return {action: role in permission.roles for action, permission in PERMISSIONS.items()}
+
+
+def roles_for(action: str) -> list[str]:
+    """The roles allowed to do `action`, for queries that check access themselves."""
+    return sorted(PERMISSIONS[action].roles)
+
+
+def role_table() -> list[tuple[str, list[bool]]]:
+    """Each action's summary with, per role in `Role` order, whether that role may do it."""
+    return [
+        (permission.summary, [role in permission.roles for role in Role])
+        for permission in PERMISSIONS.values()
+    ]
+
+
+def require(membership: Membership, action: str) -> None:
+    """Refuse with a 403 when the member's role does not allow `action`."""
+    require_role(membership.role, action)
+
+
+def require_role(role: str, action: str) -> None:
+    if not can(role, action):
+        raise PermissionDenied("Your role in this team does not allow this.")
 
 
 def get_membership_for_user(user, team_slug: str, *, action: str = READ) -> Membership:
@@ -35,25 +94,6 @@ def get_membership_for_user(user, team_slug: str, *, action: str = READ) -> Memb
         raise Http404("No such team.")
     require(membership, action)
     return membership
-
-
-def require(membership: Membership, action: str) -> None:
-    """Refuse with a 403 when the member's role does not allow `action`."""
-    require_role(membership.role, action)
-
-
-def require_role(role: str, action: str) -> None:
-    if role not in _ALLOWED_ROLES[action]:
-        raise PermissionDenied("Your role in this team does not allow this.")
-
-
-def can(role: str, action: str) -> bool:
-    return role in _ALLOWED_ROLES[action]
-
-
-def roles_for(action: str) -> list[str]:
-    """The roles allowed to do `action`, for queries that check access themselves."""
-    return sorted(_ALLOWED_ROLES[action])
 
 
 def get_team_object_for_user(queryset: QuerySet, user, *, team_path: str, action: str, **lookup):

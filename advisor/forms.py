@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import validate_email
 
+from advisor import limits
 from advisor.models import Role
 
 
@@ -27,9 +31,12 @@ class TeamForm(forms.Form):
         return name
 
 
-class MemberAddForm(forms.Form):
+class InvitationForm(forms.Form):
     login = forms.CharField(
-        label="Username or e-mail", max_length=254, help_text="The person must have an account."
+        label="User name or e-mail",
+        max_length=limits.LOGIN,
+        help_text="They see the invitation when they sign in with this user name or e-mail, "
+        "whether or not they have an account yet. No e-mail is sent.",
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
 
@@ -37,6 +44,26 @@ class MemberAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_login(self) -> str:
+        login = self.cleaned_data["login"].strip()
+        if not (_USER_NAME.fullmatch(login) or _is_email(login)):
+            raise forms.ValidationError(
+                "Enter a user name (letters, digits and @ . + - _) or an e-mail address."
+            )
+        return login
+
+
+_USER_NAME = re.compile(r"[\w.@+-]+")
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except forms.ValidationError:
+        return False
+    return True
 
 
 class MembershipRoleForm(forms.Form):

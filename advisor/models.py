@@ -36,6 +36,9 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
+_ROLE_WITH_ARTICLE = {Role.OWNER: "an owner", Role.EDITOR: "an editor", Role.VIEWER: "a viewer"}
+
+
 class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -53,19 +56,29 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.role})"
 
+    # advisor.access imports this module, hence the imports inside these properties.
+    @property
+    def may(self) -> dict[str, bool]:
+        """What this member's role allows, by action: `{% if membership.may.invite %}`."""
+        from advisor import access
+
+        return access.allowed_actions(self.role)
+
     @property
     def can_write(self) -> bool:
-        return self.role in {Role.OWNER, Role.EDITOR}
+        from advisor import access
+
+        return access.can(self.role, access.WRITE)
 
     @property
     def can_manage(self) -> bool:
-        return self.role == Role.OWNER
+        from advisor import access
+
+        return access.can(self.role, access.MANAGE)
 
     @property
     def role_with_article(self) -> str:
-        return {Role.OWNER: "an owner", Role.EDITOR: "an editor", Role.VIEWER: "a viewer"}[
-            self.role
-        ]
+        return _ROLE_WITH_ARTICLE[self.role]
 
 
 class System(models.Model):
@@ -196,6 +209,18 @@ class FrameworkVersion(models.Model):
         super().save(*args, **kwargs)
 
 
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(state=Invitation.State.PENDING)
+
+    def addressed_to(self, user) -> InvitationQuerySet:
+        """Invitations whose login is the user's user name or e-mail, in any case."""
+        logins = {user.get_username().lower()}
+        if user.email:
+            logins.add(user.email.lower())
+        return self.filter(login__in=sorted(logins))
+
+
 class Invitation(models.Model):
     """An owner's offer of a role in a team to one person, who accepts or declines it.
 
@@ -228,6 +253,8 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -243,3 +270,7 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.login} to {self.team} ({self.state})"
+
+    @property
+    def role_with_article(self) -> str:
+        return _ROLE_WITH_ARTICLE[self.role]

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from advisor.models import Assessment, Interaction, Membership, Service, System, Team
+from advisor.models import (
+    Assessment,
+    Interaction,
+    Invitation,
+    Membership,
+    Service,
+    System,
+    Team,
+)
 from advisor.services import SESSION_TEAM_KEY
 
 
@@ -14,8 +23,44 @@ def memberships_for_user(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("team").order_by("team__name")
 
 
+def memberships_for_navigation(user) -> QuerySet[Membership]:
+    """The user's memberships, each carrying `pending_invitations`: how many invitations
+    wait for the user. The count rides on the query the navigation makes anyway (it does
+    not depend on the row, so the database computes it once), so pages pay no extra query.
+    """
+    count = (
+        invitations_for_user(user)
+        .order_by()
+        .values("state")
+        .annotate(number=Count("pk"))
+        .values("number")
+    )
+    return memberships_for_user(user).annotate(pending_invitations=Coalesce(Subquery(count), 0))
+
+
 def team_members(team: Team) -> QuerySet[Membership]:
     return team.memberships.select_related("user").order_by("user__username")
+
+
+def pending_invitations_for_team(team: Team) -> QuerySet[Invitation]:
+    return team.invitations.pending().select_related("invited_by").order_by("created_at")
+
+
+def invitations_for_user(user) -> QuerySet[Invitation]:
+    """Pending invitations addressed to `user`, to teams they do not belong to yet."""
+    already_in = Membership.objects.filter(team=OuterRef("team"), user=user)
+    return (
+        Invitation.objects.pending()
+        .addressed_to(user)
+        .exclude(Exists(already_in))
+        .select_related("team", "invited_by")
+        .order_by("created_at")
+    )
+
+
+def invitation_for_user(user, pk: int) -> Invitation | None:
+    """The invitation `pk` if it is addressed to `user`, whatever its state."""
+    return Invitation.objects.addressed_to(user).select_related("team").filter(pk=pk).first()
 
 
 def pick_current_membership(memberships: Sequence[Membership], session) -> Membership | None:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from advisor.services.assessments import DraftSave, SaveOutcome, assessment_save_draft
+from advisor.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_decline,
+    invitation_withdraw,
+)
 from advisor.services.systems import (
     interaction_create,
     interaction_delete,
@@ -17,8 +23,8 @@ from advisor.services.systems import (
 from advisor.services.teams import (
     SESSION_TEAM_KEY,
     current_team_remember,
-    membership_add,
     membership_change_role,
+    membership_leave,
     membership_remove,
     team_create,
 )
@@ -32,8 +38,12 @@ __all__ = [
     "interaction_create",
     "interaction_delete",
     "interaction_update",
-    "membership_add",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_decline",
+    "invitation_withdraw",
     "membership_change_role",
+    "membership_leave",
     "membership_remove",
     "service_create",
     "service_delete",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from advisor import access
 from advisor.models import Membership, Role, Team
 
 SESSION_TEAM_KEY = "current_team_id"
@@ -34,47 +34,22 @@ def team_create(*, name: str, owner) -> Team:
     raise ValidationError("Could not find a free address for this team name; try another name.")
 
 
-def membership_add(*, team: Team, login: str, role: str) -> Membership:
-    """Add the user whose username or e-mail is `login` to `team`."""
-    user = _user_by_login(login.strip())
-    if Membership.objects.filter(team=team, user=user).exists():
-        raise ValidationError({"login": f"{user.get_username()} is already a member."})
-    return Membership.objects.create(team=team, user=user, role=role)
-
-
-def _user_by_login(login: str):
-    """Exactly one account for a username (exact first, then any case) or an e-mail."""
-    users = get_user_model().objects
-    exact = users.filter(username=login).first()
-    if exact is not None:
-        return exact
-    for matches in (users.filter(username__iexact=login), users.filter(email__iexact=login)):
-        found = list(matches[:2])
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise ValidationError(
-                {"login": f"Several accounts match “{login}”: give the exact username."}
-            )
-    raise ValidationError({"login": f"No user is called or has the e-mail “{login}”."})
-
-
-def _ensure_another_owner_remains(membership: Membership) -> None:
-    if membership.role != Role.OWNER:
-        return
-    others = Membership.objects.filter(team_id=membership.team_id, role=Role.OWNER).exclude(
-        pk=membership.pk
+def _ensure_another_owner_remains(membership: Membership, message: str) -> None:
+    """Refuse to leave the team without an owner. The team's owner rows are locked first so
+    that two owners stepping down or leaving at once cannot both succeed."""
+    owners = Membership.objects.select_for_update().filter(
+        team_id=membership.team_id, role=Role.OWNER
     )
-    if not others.exists():
-        raise ValidationError("A team needs at least one owner: make someone else owner first.")
+    if membership.role == Role.OWNER and not any(o.pk != membership.pk for o in owners):
+        raise ValidationError(message)
 
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
-    # Lock the team's owner rows so two owners demoting each other cannot both succeed.
-    list(Membership.objects.select_for_update().filter(team_id=membership.team_id, role=Role.OWNER))
     if role != Role.OWNER:
-        _ensure_another_owner_remains(membership)
+        _ensure_another_owner_remains(
+            membership, "A team needs at least one owner: make someone else owner first."
+        )
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -82,8 +57,21 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    list(Membership.objects.select_for_update().filter(team_id=membership.team_id, role=Role.OWNER))
-    _ensure_another_owner_remains(membership)
+    _ensure_another_owner_remains(
+        membership, "A team needs at least one owner: make someone else owner first."
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership) -> None:
+    """The member leaves the team; its last owner must hand over first."""
+    access.require(membership, access.LEAVE)
+    _ensure_another_owner_remains(
+        membership,
+        f"You are the only owner of “{membership.team.name}”: make someone else owner "
+        "before you leave.",
+    )
     membership.delete()
 
 

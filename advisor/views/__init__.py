@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from advisor.views.health import healthz
+from advisor.views.invitations import (
+    invitation_accept,
+    invitation_decline,
+    invitation_list,
+    invitation_withdraw,
+)
 from advisor.views.questionnaire import interaction_detail
 from advisor.views.systems import (
     interaction_create,
@@ -22,6 +28,7 @@ from advisor.views.teams import (
     membership_role,
     team_create,
     team_detail,
+    team_leave,
     team_members_page,
     team_switch,
 )
@@ -33,6 +40,10 @@ __all__ = [
     "interaction_delete",
     "interaction_detail",
     "interaction_edit",
+    "invitation_accept",
+    "invitation_decline",
+    "invitation_list",
+    "invitation_withdraw",
     "membership_remove",
     "membership_role",
     "service_create",
@@ -44,6 +55,7 @@ __all__ = [
     "system_edit",
     "team_create",
     "team_detail",
+    "team_leave",
     "team_members_page",
     "team_switch",
 ]

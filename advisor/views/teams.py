@@ -11,9 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor import access, services
-from advisor.forms import MemberAddForm, MembershipRoleForm, TeamForm
+from advisor.forms import InvitationForm, MembershipRoleForm, TeamForm
 from advisor.models import Membership, Role
-from advisor.selectors import memberships_for_user, pick_current_membership, team_members
+from advisor.selectors import (
+    invitations_for_user,
+    memberships_for_user,
+    pending_invitations_for_team,
+    pick_current_membership,
+    team_members,
+)
 from advisor.views.common import get_membership_for_user
 from advisor.views.systems import team_page_context
 
@@ -45,9 +51,8 @@ def team_create(request: HttpRequest) -> HttpResponse:
             services.current_team_remember(session=request.session, team=team)
             messages.success(request, f"Team “{team.name}” created. You are its owner.")
             return redirect("team_detail", slug=team.slug)
-    return render(
-        request, "advisor/team_create.html", {"form": form}, status=422 if form.errors else 200
-    )
+    context = {"form": form, "invitations": invitations_for_user(request.user)}
+    return render(request, "advisor/team_create.html", context, status=422 if form.errors else 200)
 
 
 @require_POST
@@ -58,37 +63,47 @@ def team_switch(request: HttpRequest) -> HttpResponse:
     return redirect("team_detail", slug=membership.team.slug)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_members_page(request: HttpRequest, slug: str) -> HttpResponse:
-    action = access.MANAGE if request.method == "POST" else access.READ
+    """The team's members; an owner also invites people here and sees who is invited."""
+    action = access.INVITE if request.method == "POST" else access.READ
     membership = get_membership_for_user(request, slug, action)
-    form = MemberAddForm(request.POST or None)
+    form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added = services.membership_add(
-                team=membership.team,
-                login=form.cleaned_data["login"],
-                role=form.cleaned_data["role"],
+            invitation = services.invitation_create(
+                by=membership, login=form.cleaned_data["login"], role=form.cleaned_data["role"]
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # The same words whether or not an account goes by this login.
             messages.success(
                 request,
-                f"{added.user.get_username()} joined as {added.get_role_display().lower()}.",
+                f"Invitation for “{invitation.login}” saved. They will see it when they sign "
+                "in with that user name or e-mail.",
             )
             return redirect("team_members", slug=slug)
+    members = list(team_members(membership.team))
+    may = membership.may
+    context = {
+        "team": membership.team,
+        "membership": membership,
+        "may": may,
+        "members": members,
+        "form": form,
+        "invitations": pending_invitations_for_team(membership.team) if may[access.INVITE] else (),
+        "role_choices": Role.choices,
+        "role_table": access.role_table(),
+        "sole_owner": membership.role == Role.OWNER
+        and sum(m.role == Role.OWNER for m in members) == 1,
+    }
     return render(
         request,
         "advisor/team_members.html",
-        {
-            "team": membership.team,
-            "membership": membership,
-            "form": form,
-            "members": team_members(membership.team),
-            "role_choices": Role.choices,
-        },
+        context,
         status=422 if form.errors else 200,
     )
 
@@ -129,6 +144,19 @@ def membership_remove(request: HttpRequest, slug: str, member_id: int) -> HttpRe
     if member.user_id == request.user.id and member.pk is None:
         return redirect("home")
     return redirect("team_members", slug=slug)
+
+
+@require_POST
+@login_required
+def team_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership_for_user(request, slug, access.LEAVE)
+    try:
+        services.membership_leave(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("team_members", slug=slug)
+    messages.success(request, f"You left “{membership.team.name}”.")
+    return redirect("home")
 
 
 @never_cache
