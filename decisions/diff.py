@@ -240,8 +240,14 @@ def _context(lines: list[str], *, first: bool, last: bool):
 
 
 def _same(lines: list[str]) -> Block:
-    shown = tuple(Line((Segment(line),)) for line in lines)
+    # Unchanged lines are only context: a very long one (text kept from before the caps)
+    # shows its start.
+    shown = tuple(Line((Segment(_clipped(line)),)) for line in lines)
     return Block("same", before=shown, after=shown)
+
+
+def _clipped(line: str) -> str:
+    return line if len(line) <= SUMMARY_CHARS else line[:SUMMARY_CHARS] + "…"
 
 
 def _changed(old: list[str], new: list[str], budget: Budget) -> Block:

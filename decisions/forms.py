@@ -8,10 +8,36 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 
 from advisor.models import Interaction
+from decisions import limits
 from decisions.models import Decision, Status
 from decisions.services.common import check_justification
 
 MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with -, links as [text](https://…)."
+
+
+class CappedText(forms.CharField):
+    """Text held to its cap (decisions.limits), counted as the record will store it
+    (browsers post a line break as CRLF, records keep LF), with a message that says how
+    long it is. A one-line input also stops at the cap as one types; a text area does not,
+    so a pasted text is never cut short without a word."""
+
+    def __init__(self, *, cap: int, **kwargs) -> None:
+        self.cap = cap
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if len(value) > self.cap:
+            raise ValidationError(limits.too_long(self.cap, len(value)), code="max_length")
+
+    def widget_attrs(self, widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        if not isinstance(widget, forms.Textarea) and not widget.is_hidden:
+            attrs["maxlength"] = str(self.cap)
+        return attrs
 
 
 class DecisionForm(forms.Form):
@@ -21,19 +47,19 @@ class DecisionForm(forms.Form):
     assessment_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     # One token per opened record form: posting it twice finds the first record.
     record_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(max_length=200)
+    title = CappedText(cap=limits.TITLE)
     chosen_option = forms.ChoiceField(
         label="Chosen option", widget=forms.RadioSelect,
         help_text="Changing it re-fills the drivers and consequences you have not edited "
         "(what you wrote stays); without JavaScript, press “Re-fill” below, or just save.",
     )  # fmt: skip
     # An imported record names its chosen option in its file's words, not as a pattern.
-    chosen_title = forms.CharField(
-        label="Chosen option", max_length=300, required=False,
+    chosen_title = CappedText(
+        cap=limits.CHOSEN_TITLE, label="Chosen option", required=False,
         help_text="As the team's ADR file named it.",
     )  # fmt: skip
-    justification = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    justification = CappedText(
+        cap=limits.JUSTIFICATION, required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when you choose against the advisor's recommendation, and in "
         "a sentence or more for an option that is ruled out or not an option for this "
         "interaction. " + MARKDOWN_HELP,
@@ -46,30 +72,33 @@ class DecisionForm(forms.Form):
         queryset=get_user_model().objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, label="Decision-makers",
     )  # fmt: skip
-    consulted = forms.CharField(required=False, max_length=500,
-                                help_text="People or teams whose opinion was sought.")  # fmt: skip
-    informed = forms.CharField(required=False, max_length=500,
-                               help_text="People or teams kept up to date.")  # fmt: skip
-    context = forms.CharField(
-        label="Context and problem statement", required=False,
+    consulted = CappedText(cap=limits.PEOPLE, required=False,
+                           help_text="People or teams whose opinion was sought.")  # fmt: skip
+    informed = CappedText(cap=limits.PEOPLE, required=False,
+                          help_text="People or teams kept up to date.")  # fmt: skip
+    context = CappedText(
+        cap=limits.CONTEXT, label="Context and problem statement", required=False,
         widget=forms.Textarea(attrs={"rows": 4}), help_text=MARKDOWN_HELP,
     )  # fmt: skip
-    drivers = forms.CharField(
-        label="Decision drivers", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+    drivers = CappedText(
+        cap=limits.DRIVERS, label="Decision drivers", required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Pre-filled from the answers that weighed most. " + MARKDOWN_HELP,
     )  # fmt: skip
-    good_consequences = forms.CharField(
-        label="Good consequences", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    bad_consequences = forms.CharField(
-        label="Bad consequences", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    confirmation = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    good_consequences = CappedText(
+        cap=limits.CONSEQUENCES, label="Good consequences", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    bad_consequences = CappedText(
+        cap=limits.CONSEQUENCES, label="Bad consequences", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    confirmation = CappedText(
+        cap=limits.CONFIRMATION, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="How the team will check that the decision holds (a review, a metric, a test).",
     )  # fmt: skip
-    links = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    links = CappedText(
+        cap=limits.LINKS, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Related tickets, documents or decisions. " + MARKDOWN_HELP,
     )  # fmt: skip
     refreeze = forms.BooleanField(
@@ -162,8 +191,9 @@ class DecisionForm(forms.Form):
 
 
 class AmendForm(DecisionForm):
-    reason = forms.CharField(
-        label="Reason for the amendment", widget=forms.Textarea(attrs={"rows": 2}),
+    reason = CappedText(
+        cap=limits.REVISION_NOTE, label="Reason for the amendment",
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept with the revision: what changed and why.",
     )  # fmt: skip
 
@@ -171,7 +201,7 @@ class AmendForm(DecisionForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     version = forms.IntegerField(min_value=1)
-    note = forms.CharField(required=False, max_length=1000)
+    note = CappedText(cap=limits.REVISION_NOTE, required=False)
 
 
 class InteractionLinkForm(forms.Form):

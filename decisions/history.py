@@ -1,5 +1,10 @@
 """What a record's revisions say about it: when it was amended and why, and when it stopped
-being in force (superseded or deprecated)."""
+being in force (superseded or deprecated).
+
+Bounded whatever is stored: a record's history is read without the revisions' copies of the
+record (only the status each one set), and a note longer than its cap (kept from before
+the caps, see decisions.limits) is cut to the cap, with an ellipsis that says so.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.db.models.fields.json import KT
+
+from decisions.limits import REVISION_NOTE
 from decisions.models import Decision, Revision, Status
 
 RETIRED = (Status.SUPERSEDED, Status.DEPRECATED)
@@ -38,8 +46,21 @@ def _history_revisions(decision: Decision) -> list[Revision]:
     return list(
         decision.revisions.filter(kind__in=(Revision.Kind.AMENDED, Revision.Kind.STATUS))
         .select_related("author")
+        .defer("data")
+        .annotate(status_set=KT("data__status"))
         .order_by("version")
     )
+
+
+def _status_set(revision: Revision) -> str | None:
+    """The status a revision left the record in, read with it or from its copy."""
+    if hasattr(revision, "status_set"):
+        return revision.status_set
+    return revision.data.get("status")
+
+
+def _bounded(note: str) -> str:
+    return note if len(note) <= REVISION_NOTE else note[:REVISION_NOTE] + "…"
 
 
 def _amendments(revisions: list[Revision]) -> tuple[Amendment, ...]:
@@ -48,7 +69,7 @@ def _amendments(revisions: list[Revision]) -> tuple[Amendment, ...]:
             version=revision.version,
             date=revision.created_at,
             author=revision.author.get_username(),
-            reason=revision.note,
+            reason=_bounded(revision.note),
         )
         for revision in revisions
         if revision.kind == Revision.Kind.AMENDED
@@ -59,10 +80,10 @@ def _retirement(decision: Decision, revisions: list[Revision]) -> Retirement | N
     if decision.status not in RETIRED:
         return None
     for revision in reversed(revisions):
-        if revision.kind == Revision.Kind.STATUS and revision.data.get("status") == decision.status:
+        if revision.kind == Revision.Kind.STATUS and _status_set(revision) == decision.status:
             return Retirement(
                 status=decision.status, date=revision.created_at,
-                author=revision.author.get_username(), note=revision.note,
+                author=revision.author.get_username(), note=_bounded(revision.note),
             )  # fmt: skip
     return None  # retired before its history was kept (an imported record)
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from advisor.limits import length_at_most
 from advisor.models import Interaction, Team
+from decisions import limits
+from decisions.limits import within_caps
 
 
 class Status(models.TextChoices):
@@ -58,26 +61,26 @@ class Decision(models.Model):
         Interaction, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
     # Kept on the record so it still reads right if the interaction is renamed or deleted.
-    system_name = models.CharField(max_length=120)
-    interaction_name = models.CharField(max_length=160)
-    title = models.CharField(max_length=200)
+    system_name = models.CharField(max_length=limits.DECISION_TEXTS["system_name"])
+    interaction_name = models.CharField(max_length=limits.DECISION_TEXTS["interaction_name"])
+    title = models.CharField(max_length=limits.TITLE)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
     decided_on = models.DateField(null=True, blank=True)
     deciders = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="decisions_made",
                                       blank=True)  # fmt: skip
-    consulted = models.TextField(blank=True)
-    informed = models.TextField(blank=True)
-    context = models.TextField(blank=True)
-    drivers = models.TextField(blank=True)
+    consulted = models.TextField(blank=True, max_length=limits.PEOPLE)
+    informed = models.TextField(blank=True, max_length=limits.PEOPLE)
+    context = models.TextField(blank=True, max_length=limits.CONTEXT)
+    drivers = models.TextField(blank=True, max_length=limits.DRIVERS)
     chosen_option = models.CharField(max_length=40, blank=True)
     # The chosen option in the words of an imported file (a recorded decision names one of
     # the framework's patterns in `chosen_option` instead).
-    chosen_title = models.CharField(max_length=300, blank=True)
-    justification = models.TextField(blank=True)
-    good_consequences = models.TextField(blank=True)
-    bad_consequences = models.TextField(blank=True)
-    confirmation = models.TextField(blank=True)
-    links = models.TextField(blank=True)
+    chosen_title = models.CharField(max_length=limits.CHOSEN_TITLE, blank=True)
+    justification = models.TextField(blank=True, max_length=limits.JUSTIFICATION)
+    good_consequences = models.TextField(blank=True, max_length=limits.CONSEQUENCES)
+    bad_consequences = models.TextField(blank=True, max_length=limits.CONSEQUENCES)
+    confirmation = models.TextField(blank=True, max_length=limits.CONFIRMATION)
+    links = models.TextField(blank=True, max_length=limits.LINKS)
     # The frozen assessment. An imported record has none: its framework fields are blank,
     # its answers and result empty, and `chosen_option` blank (see `chosen_title`).
     framework_name = models.CharField(max_length=60, blank=True)
@@ -111,6 +114,9 @@ class Decision(models.Model):
     # The record's text and people in one column for the log's search (decisions.search
     # keeps it current and indexes it).
     search_text = models.TextField(blank=True, default="", editable=False)
+    # Set (by migration 0009) on a record that held longer text than decisions.limits allows
+    # when the caps came in: its text is kept as it was, and the length checks let it be.
+    kept_over_caps = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -121,6 +127,7 @@ class Decision(models.Model):
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["team", "number"], name="unique_decision_number"),
+            *within_caps("decision", limits.DECISION_TEXTS),
         ]
         indexes = [
             models.Index(fields=["team", "status"]),
@@ -167,14 +174,19 @@ class DecisionLink(models.Model):
 
     source = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="links_out")
     target = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="links_in")
-    label = models.CharField(max_length=60)
-    reverse_label = models.CharField(max_length=60, blank=True)
+    label = models.CharField(max_length=limits.LINK_LABEL)
+    reverse_label = models.CharField(max_length=limits.LINK_LABEL, blank=True)
 
     class Meta:
         ordering = ["source", "target", "label"]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "target", "label"], name="unique_decision_link"
+            ),
+            # Every path that writes a link has always held its labels to this length.
+            length_at_most("label", limits.LINK_LABEL, name="decisionlink_label_length"),
+            length_at_most(
+                "reverse_label", limits.LINK_LABEL, name="decisionlink_reverse_label_length"
             ),
         ]
 
@@ -195,15 +207,19 @@ class Revision(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=limits.REVISION_NOTE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     data = models.JSONField()
+    # Set (by migration 0009) on a revision whose note was longer than its cap when the caps
+    # came in: the note is kept as it was, and the length check lets it be.
+    kept_over_caps = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["decision", "version"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "version"], name="unique_revision_version"),
+            *within_caps("revision", {"note": limits.REVISION_NOTE}),
         ]
 
     def __str__(self) -> str:
@@ -270,12 +286,16 @@ class ImportUpload(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    filename = models.CharField(max_length=255)
+    filename = models.CharField(max_length=limits.UPLOAD_NAME)
     data = models.BinaryField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        # The upload service cuts a longer name to this length.
+        constraints = [
+            length_at_most("filename", limits.UPLOAD_NAME, name="importupload_filename_length")
+        ]
 
     def __str__(self) -> str:
         return f"{self.team}: import of {self.filename}"

@@ -1,35 +1,43 @@
 """What a Crossroads JSON record must hold, checked before anything is imported from it.
 
 `checked(value)` returns the record with every field of the right type and within the
-database's limits (missing text as ""), or raises `Unreadable` naming the first field that
-is not, so a hand-edited or damaged file is a clear problem of that file and never a
-failure halfway through an import.
+database's limits and the caps of decisions.limits (missing text as ""), or raises
+`Unreadable` naming the first field that is not, so a hand-edited or damaged file is a
+clear problem of that file and never a failure halfway through an import.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
+from decisions import limits
 from decisions.dialects.common import STATUSES, Unreadable
 from decisions.models import Revision
 
 LARGEST_NUMBER = 2_147_483_647  # what every supported database stores in a number column
+CAPPED = limits.DECISION_TEXTS
 TEXT_LIMITS = {
-    "title": 200, "chosen_option": 40, "chosen_title": 300, "system": 120, "interaction": 160,
-    "imported_from": 20, "consulted": None, "informed": None, "context": None, "drivers": None,
-    "justification": None, "confirmation": None, "links": None, "recommended_option": 40,
+    "title": CAPPED["title"], "chosen_option": 40, "chosen_title": CAPPED["chosen_title"],
+    "system": CAPPED["system_name"], "interaction": CAPPED["interaction_name"],
+    "imported_from": 20, "consulted": CAPPED["consulted"], "informed": CAPPED["informed"],
+    "context": CAPPED["context"], "drivers": CAPPED["drivers"],
+    "justification": CAPPED["justification"], "confirmation": CAPPED["confirmation"],
+    "links": CAPPED["links"], "recommended_option": 40,
 }  # fmt: skip
 REVISION_KINDS = set(Revision.Kind.values)
 
 
-def _text(value: Any, field: str, limit: int | None) -> str:
+def _text(value: Any, field: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
         raise Unreadable(f"its {field} is not text.")
-    if limit is not None and len(value) > limit:
-        raise Unreadable(f"its {field} is longer than {limit} characters.")
+    if len(value) > limit:
+        raise Unreadable(
+            f"its {field} is longer than {limit:,} characters (it has {len(value):,})."
+        )
     return value
 
 
@@ -91,7 +99,7 @@ def _revisions(value: Any) -> list[dict[str, Any]]:
             "version": version, "kind": item["kind"],
             "author": _text(item.get("author"), "revision author", 150),
             "at": _moment(item.get("at"), "revision date"),
-            "note": _text(item.get("note"), "revision note", None),
+            "note": _text(item.get("note"), f"revision {version} note", limits.REVISION_NOTE),
             "data": _mapping(item.get("data"), "revision data"),
         })  # fmt: skip
     return revisions
@@ -99,10 +107,34 @@ def _revisions(value: Any) -> list[dict[str, Any]]:
 
 def _sections(value: Any) -> dict[str, Any]:
     sections = _mapping(value, "imported sections")
+    if len(sections) > limits.IMPORTED_SECTIONS:
+        raise Unreadable(
+            f"it has {len(sections)} imported sections; a record keeps at most "
+            f"{limits.IMPORTED_SECTIONS}."
+        )
     for key, item in sections.items():
         if not isinstance(item, str | list):
             raise Unreadable(f"its imported section “{key}” is neither text nor a list.")
+        size = len(item) if isinstance(item, str) else len(json.dumps(item, ensure_ascii=False))
+        if size > limits.IMPORTED_SECTION:
+            raise Unreadable(
+                f"its imported section “{key[:80]}” is longer than "
+                f"{limits.IMPORTED_SECTION:,} characters (it has {size:,})."
+            )
     return sections
+
+
+def _names(value: Any) -> list[str]:
+    names = _list(value, "decision makers")
+    if not all(isinstance(name, str) for name in names):
+        raise Unreadable("its decision makers are not all names.")
+    if len(names) > limits.DECIDERS:
+        raise Unreadable(
+            f"it names {len(names)} decision makers; a record names at most {limits.DECIDERS}."
+        )
+    for name in names:
+        _text(name, "decision maker name", limits.DECIDER_NAME)
+    return names
 
 
 def checked(value: dict[str, Any]) -> dict[str, Any]:
@@ -118,9 +150,7 @@ def checked(value: dict[str, Any]) -> dict[str, Any]:
     framework = _mapping(value.get("framework"), "framework")
     version = framework.get("version")
     consequences = _mapping(value.get("consequences"), "consequences")
-    makers = _list(value.get("decision_makers"), "decision makers")
-    if not all(isinstance(name, str) for name in makers):
-        raise Unreadable("its decision makers are not all names.")
+    makers = _names(value.get("decision_makers"))
     clean.update(
         number=_number(value.get("number"), "number"),
         status=status,
@@ -130,16 +160,17 @@ def checked(value: dict[str, Any]) -> dict[str, Any]:
         recorded_by=_text(value.get("recorded_by"), "recorder", 150),
         decision_makers=makers,
         consequences={
-            "good": _text(consequences.get("good"), "good consequences", None),
-            "bad": _text(consequences.get("bad"), "bad consequences", None),
+            "good": _text(consequences.get("good"), "good consequences", limits.CONSEQUENCES),
+            "bad": _text(consequences.get("bad"), "bad consequences", limits.CONSEQUENCES),
         },
         supersedes=[_reference(item, "supersedes") for item in _list(
             value.get("supersedes"), "supersedes")],
         named_links=[
             {
-                "label": _text(_mapping(link, "link").get("label"), "link label", 60)
-                or "Relates to",
-                "reverse_label": _text(link.get("reverse_label"), "link label", 60),
+                "label": _text(
+                    _mapping(link, "link").get("label"), "link label", limits.LINK_LABEL
+                ) or "Relates to",
+                "reverse_label": _text(link.get("reverse_label"), "link label", limits.LINK_LABEL),
                 "target": _reference(link.get("target"), "link target"),
             }
             for link in _list(value.get("named_links"), "named links")

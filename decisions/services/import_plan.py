@@ -1,8 +1,9 @@
 """The preview of an import: what each file of an upload would create, or why it cannot.
 
 `import_plan` reads every file (its dialect detected one by one), numbers the records,
-resolves their links and says per file what will be created or why it cannot be. Nothing is
-written here: decisions.services.importing applies a plan.
+resolves their links and says per file what will be created or why it cannot be (a text
+longer than its cap in decisions.limits among them). Nothing is written here:
+decisions.services.importing applies a plan.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from advisor.engine import FrameworkError, parse_framework
 from advisor.models import FrameworkVersion, Team
-from decisions import dialects
+from decisions import dialects, limits
 from decisions.archive import Upload
 from decisions.dialects.common import LEADING_NUMBER, AdrRecord, Ref, Unreadable, slug
 from decisions.dialects.json import FRAMEWORK_FORMAT
@@ -109,11 +110,64 @@ def _read(upload: Upload, plan: ImportPlan) -> None:
             report.record = dialect.read(path, text)
         except Unreadable as error:
             report.problem = str(error)
+        else:
+            report.problem = over_caps(report)
         plan.files.append(report)
         record = report.record
         if record is not None and record.frozen and record.frozen.get("format") == FRAMEWORK_FORMAT:
             plan.frameworks[str(record.frozen.get("digest"))] = record.frozen.get("document")
             report.record, report.skipped = None, "framework version of the records"
+
+
+# What a Markdown record's parts become in Crossroads (decisions.services.importing), by
+# the name a reader knows each by, with its cap. Crossroads JSON is checked with its schema
+# (decisions.dialects.json_schema).
+CAPPED_PARTS = (
+    ("system", "system", limits.DECISION_TEXTS["system_name"]),
+    ("interaction", "interaction", limits.DECISION_TEXTS["interaction_name"]),
+    ("consulted", "consulted", limits.PEOPLE),
+    ("informed", "informed", limits.PEOPLE),
+    ("context", "context and problem statement", limits.CONTEXT),
+    ("drivers", "decision drivers", limits.DRIVERS),
+    ("chosen", "chosen option", limits.CHOSEN_TITLE),
+    ("confirmation", "confirmation", limits.CONFIRMATION),
+    ("more_information", "more information", limits.LINKS),
+    ("options", "considered options", limits.IMPORTED_SECTION),
+    ("outcome", "decision outcome", limits.IMPORTED_SECTION),
+    ("pros_and_cons", "pros and cons of the options", limits.IMPORTED_SECTION),
+    ("decision", "decision", limits.IMPORTED_SECTION),
+    ("consequences", "consequences", limits.IMPORTED_SECTION),
+)
+
+
+def over_caps(report: FileReport) -> str:
+    """Why a Markdown record cannot be imported as it stands: each of its parts longer than
+    a record holds (with its length and the cap), too many decision-makers, or a path too
+    long to quote; "" when nothing is."""
+    record = report.record
+    if record is None or record.frozen is not None:
+        return ""
+    texts = [(said, getattr(record, name), cap) for name, said, cap in CAPPED_PARTS]
+    texts += [
+        # As the import stores them: one line of title, consequences as a list.
+        ("title", " ".join(record.title.split()), limits.TITLE),
+        ("good consequences", "\n".join(f"- {item}" for item in record.good), limits.CONSEQUENCES),
+        ("bad consequences", "\n".join(f"- {item}" for item in record.bad), limits.CONSEQUENCES),
+        *(("decision-maker “" + name[:40] + "…”", name, limits.DECIDER_NAME)
+          for name in record.deciders),
+        ("path", report.path, limits.IMPORT_PATH),
+    ]  # fmt: skip
+    problems = [
+        f"its {said} is longer than {cap:,} characters (it has {len(text):,})"
+        for said, text, cap in texts
+        if len(text) > cap
+    ]
+    if len(record.deciders) > limits.DECIDERS:
+        problems.append(
+            f"it names {len(record.deciders)} decision-makers, more than the "
+            f"{limits.DECIDERS} a record names"
+        )
+    return "; ".join(problems) + "." if problems else ""
 
 
 def _number(team: Team, plan: ImportPlan) -> None:

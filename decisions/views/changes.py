@@ -168,7 +168,10 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_decision_for_user(request, pk, access.WRITE)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a status to move the decision to.")
+        messages.error(
+            request,
+            " ".join(form.errors.get("note", [])) or "Choose a status to move the decision to.",
+        )
         return redirect("decision_detail", pk=pk)
     try:
         services.decision_change_status(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from decisions import services
 from decisions.diff import FIELD_STEPS, MAX_CHANGED_LINES, PAGE_STEPS, compare_texts
+from decisions.models import Decision
 from decisions.sequences import Budget, OverBudget, longest_common
 from tests.factories import SystemFactory, make_interaction, record_decision
 
@@ -170,6 +171,8 @@ class TestRevisionsPage:
         self, client, viewer, decision, owner
     ):
         before, after = _edited_every_other_line(EVERY_OTHER_LINE)
+        # Longer than the cap: a record stored before caps existed, kept as it was.
+        Decision.objects.filter(pk=decision.pk).update(kept_over_caps=True)
         self._update(decision, owner, context=before)
         self._update(decision, owner, context=after)
         client.force_login(viewer)
