@@ -1,22 +1,63 @@
 """Settings for Crossroads, read from the environment with defaults that run locally.
 
 Environment variables:
-    DEBUG           "1"/"true" for development (the default), "0"/"false" in production.
-    SECRET_KEY      required when DEBUG is off.
+    DEBUG           "1"/"true" for development (`make run` sets it), "0"/"false" (the
+                    default) in production.
+    SECRET_KEY      required when DEBUG is off (`manage.py advise`, which signs nothing,
+                    runs without it).
     ALLOWED_HOSTS   comma-separated host names (localhost names by default in DEBUG).
     DATABASE_URL    e.g. postgres://user:pass@host:5432/crossroads; SQLite file by default.
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://crossroads.example.com.
     STATIC_ROOT     where collectstatic puts files (./staticfiles by default).
     SECURE_SSL_REDIRECT   "false" when TLS is terminated by a proxy that already redirects.
+
+Database timeouts (seconds; 0 turns one off):
+    DB_CONNECT_TIMEOUT    how long connecting may take (2; PostgreSQL's floor is 2).
+    DB_STATEMENT_TIMEOUT  how long one statement may run (15): PostgreSQL's
+                          statement_timeout, and how long SQLite waits for a lock. It applies
+                          to management commands too: set 0 to run an unusually long migration.
+    DB_CLIENT_DEADLINE    how long a request waits on one query before it gives up on the
+                          server and answers 503 (DB_STATEMENT_TIMEOUT + 2): it only ever cuts
+                          off a server too hung to enforce its own statement timeout.
+    DB_HEALTH_CHECK_DEADLINE  how long /healthz, and each request's check of a connection kept
+                          from an earlier request, wait for SELECT 1 (1.5; above 0).
+    A database that cannot be reached answers 503 (templates/503.html, Retry-After), never
+    500, and the next request connects afresh (advisor.middleware.database).
+
+Requests:
+    REQUEST_MAX_BODY_BYTES  the largest request body (1 MB), refused with 413 before it is
+                          read; it also caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE). Only
+                          views marked @accepts_uploads take files, up to their own setting
+                          (the import: IMPORT_MAX_UPLOAD_BYTES) on top of it.
+    DATA_UPLOAD_MAX_NUMBER_FIELDS  fields in one form or query string (1000).
+    A NUL or bytes that are not UTF-8 in the path, query string or form fields answer 400.
+
+Signing in (django-axes): failures are counted per account and per client address; past
+the limit, sign-ins for that account or from that address answer 429 until the cool-off
+ends. The app's login page and the admin's are both covered.
+    AXES_FAILURE_LIMIT    failures before a lockout (5).
+    AXES_COOLOFF_MINUTES  how long a lockout lasts, and how long failures are remembered (15).
+    TRUSTED_PROXY_COUNT   reverse proxies in front of the app that append the client's address
+                          to X-Forwarded-For (0: the connection's address is the client's).
+                          Set it to exactly the number of proxies: with too many, clients could
+                          choose their own address; with too few, everyone behind the
+                          proxy shares one.
+
+Responses carry a Content-Security-Policy allowing only the app's own origin (no inline
+script or style), and `Cache-Control: private, no-store` when a signed-in person's request
+did not set its own caching.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,13 +81,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+def env_number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number from 0 up, not {value!r}") from None
+    if not 0 <= number < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number from 0 up, not {value!r}")
+    return number
+
+
+def env_int(name: str, default: int) -> int:
+    number = env_number(name, default)
+    if number != int(number):
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {number!r}")
+    return int(number)
+
+
+# `manage.py advise FILE` scores answers from a file: it signs nothing and needs no key.
+COMMANDS_WITHOUT_SECRETS = {"advise"}
+
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-local-development-key-not-for-production"
+    if DEBUG:
+        SECRET_KEY = "django-insecure-local-development-key-not-for-production"
+    elif len(sys.argv) > 1 and sys.argv[1] in COMMANDS_WITHOUT_SECRETS:
+        pass  # Django refuses any use of an empty key
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off. (For local development, set DEBUG=true.)"
+        )
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
@@ -67,21 +136,34 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_tasks_db",
+    "axes",
     "advisor",
     "decisions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Outside everything that can answer a page, so it sees every response.
+    "advisor.middleware.PrivateCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the path, the query string or the database.
+    "advisor.middleware.UnreadableInputMiddleware",
+    # Around the session, so a session read or saved on an unreachable database answers 503.
+    "advisor.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Refuses a body from its size before reading it, then its unreadable fields; above
+    # CsrfViewMiddleware, which reads the form.
+    "advisor.middleware.RequestBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "advisor.middleware.HtmxLoginRedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "advisor.urls"
@@ -111,12 +193,32 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+DB_CONNECT_TIMEOUT = env_number("DB_CONNECT_TIMEOUT", 2)
+DB_STATEMENT_TIMEOUT = env_number("DB_STATEMENT_TIMEOUT", 15)
+DB_CLIENT_DEADLINE = env_number(
+    "DB_CLIENT_DEADLINE", DB_STATEMENT_TIMEOUT + 2 if DB_STATEMENT_TIMEOUT else 0
+)
+DB_HEALTH_CHECK_DEADLINE = env_number("DB_HEALTH_CHECK_DEADLINE", 1.5)
+if not DB_HEALTH_CHECK_DEADLINE:
+    raise ImproperlyConfigured("DB_HEALTH_CHECK_DEADLINE must be above 0.")
+_database_options = DATABASES["default"].setdefault("OPTIONS", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Values given in DATABASE_URL's query string win.
+    if DB_CONNECT_TIMEOUT:
+        _database_options.setdefault("connect_timeout", max(round(DB_CONNECT_TIMEOUT), 1))
+    if DB_STATEMENT_TIMEOUT:
+        statement_timeout = f"-c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}"
+        _database_options["options"] = " ".join(
+            filter(None, [_database_options.get("options", ""), statement_timeout])
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets readers and one writer work at once, and NORMAL sync commits
     # without waiting for the disk on every write (a crash loses at most the last commits).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
+    _database_options.update(
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         transaction_mode="IMMEDIATE",
+        # How long a statement waits for another connection's write lock.
+        timeout=DB_STATEMENT_TIMEOUT or 5,
     )
     # Tests use a file too (not the in-memory default), so concurrent transactions behave
     # as they do in the running app: waiting on the write lock instead of failing. One file
@@ -132,6 +234,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be above 0.")
+# Either one locks: an account tried from many addresses, or an address trying many accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures are forgotten only after the cool-off: resetting them on a successful sign-in
+# would also reset the address's count, so an attacker with an account of their own could
+# sign into it between guesses at someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "advisor.middleware.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "advisor.middleware.throttling.client_address"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Axes would also keep a row for every successful sign-in, forever; only failures matter.
+AXES_DISABLE_ACCESS_LOG = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -177,6 +300,25 @@ IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(1024 * 1
 IMPORT_MAX_TOTAL_BYTES = int(os.environ.get("IMPORT_MAX_TOTAL_BYTES", str(100 * 1024 * 1024)))
 IMPORT_MAX_RATIO = int(os.environ.get("IMPORT_MAX_RATIO", "200"))
 
+# Request bodies: see advisor.middleware.requests.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+
+# Only the app's own origin. Bootstrap draws its form controls with data: images.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {
@@ -191,6 +333,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # WeasyPrint narrates every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
+        # django-axes narrates every sign-in at INFO; its warnings (failures, lockouts) stay.
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

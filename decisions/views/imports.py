@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from advisor import access
+from advisor.middleware import accepts_uploads
 from advisor.models import Team
 from decisions.archive import ArchiveError
 from decisions.forms_import import ImportUploadForm
@@ -143,6 +144,7 @@ def _imported_message(created: list[Decision]) -> str:
     return f"Imported {count}: {_reference(numbers[0])} to {_reference(numbers[-1])}."
 
 
+@accepts_uploads("IMPORT_MAX_UPLOAD_BYTES")
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
