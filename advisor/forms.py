@@ -7,10 +7,9 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.validators import validate_email
 
 from advisor import limits
-from advisor.models import Role
+from advisor.models import Role, is_email_login
 
 
 class TeamForm(forms.Form):
@@ -35,7 +34,8 @@ class InvitationForm(forms.Form):
     login = forms.CharField(
         label="User name or e-mail",
         max_length=limits.LOGIN,
-        help_text="They see the invitation when they sign in with this user name or e-mail, "
+        help_text="A user name must match theirs exactly, as when they sign in; an e-mail "
+        "address reaches the account that has it. They see the invitation once signed in, "
         "whether or not they have an account yet. No e-mail is sent.",
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
@@ -48,7 +48,7 @@ class InvitationForm(forms.Form):
 
     def clean_login(self) -> str:
         login = self.cleaned_data["login"].strip()
-        if not (_USER_NAME.fullmatch(login) or _is_email(login)):
+        if not (_USER_NAME.fullmatch(login) or is_email_login(login)):
             raise forms.ValidationError(
                 "Enter a user name (letters, digits and @ . + - _) or an e-mail address."
             )
@@ -56,14 +56,6 @@ class InvitationForm(forms.Form):
 
 
 _USER_NAME = re.compile(r"[\w.@+-]+")
-
-
-def _is_email(text: str) -> bool:
-    try:
-        validate_email(text)
-    except forms.ValidationError:
-        return False
-    return True
 
 
 class MembershipRoleForm(forms.Form):

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
+from django.db.models import Exists, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from advisor import limits
 from advisor.limits import length_at_most
@@ -199,6 +206,7 @@ class FrameworkVersion(models.Model):
 
     class Meta:
         ordering = ["name", "version", "created_at"]
+        constraints = [length_at_most("name", 60, name="framework_version_name_length")]
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version} ({self.digest[:12]})"
@@ -209,24 +217,49 @@ class FrameworkVersion(models.Model):
         super().save(*args, **kwargs)
 
 
+# How long an invitation waits for its answer, unless settings.INVITATION_DAYS says otherwise.
+INVITATION_DAYS = 14
+
+
+def invitation_expiry() -> datetime:
+    """When an invitation made now stops being valid."""
+    return timezone.now() + timedelta(days=getattr(settings, "INVITATION_DAYS", INVITATION_DAYS))
+
+
+def is_email_login(login: str) -> bool:
+    """Whether an invitation's login is an e-mail address (else it is a user name)."""
+    try:
+        validate_email(login)
+    except ValidationError:
+        return False
+    return True
+
+
 class InvitationQuerySet(models.QuerySet):
     def pending(self) -> InvitationQuerySet:
-        return self.filter(state=Invitation.State.PENDING)
+        """Invitations still waiting for an answer and not expired."""
+        return self.filter(state=Invitation.State.PENDING, expires_at__gt=timezone.now())
 
     def addressed_to(self, user) -> InvitationQuerySet:
-        """Invitations whose login is the user's user name or e-mail, in any case."""
-        logins = {user.get_username().lower()}
-        if user.email:
-            logins.add(user.email.lower())
-        return self.filter(login__in=sorted(logins))
+        """Invitations that name `user`: by their exact user name (as signing in matches
+        it), or by their e-mail in any case when no other account has that e-mail. An
+        e-mail invitation is never matched against user names, nor a user name against
+        e-mails."""
+        named = Q(by_email=False, login=user.get_username())
+        if not user.email:
+            return self.filter(named)
+        shared = get_user_model().objects.filter(email__iexact=user.email).exclude(pk=user.pk)
+        emailed = Q(by_email=True, login=user.email.lower()) & ~Exists(shared)
+        return self.filter(named | emailed)
 
 
 class Invitation(models.Model):
     """An owner's offer of a role in a team to one person, who accepts or declines it.
 
-    `login` is what the owner typed (a user name or an e-mail, lower-cased); the person it
-    names sees the invitation once signed in, whether their account existed when it was
-    sent or was made later. Nobody joins a team without accepting.
+    `login` is what the owner typed: a user name, kept exactly (user names are
+    case-sensitive), or an e-mail address (`by_email`), lower-cased. The person it names
+    sees the invitation once signed in, whether their account existed when it was sent or
+    was made later, until it expires. Nobody joins a team without accepting.
     """
 
     class State(models.TextChoices):
@@ -234,9 +267,12 @@ class Invitation(models.Model):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Closed when the login was invited again after the invitation had expired.
+        EXPIRED = "expired", "Expired"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
     login = models.CharField(max_length=limits.LOGIN)
+    by_email = models.BooleanField(default=False)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     invited_by = models.ForeignKey(
@@ -251,6 +287,7 @@ class Invitation(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=invitation_expiry)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
@@ -274,3 +311,7 @@ class Invitation(models.Model):
     @property
     def role_with_article(self) -> str:
         return _ROLE_WITH_ARTICLE[self.role]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -30,6 +30,9 @@ Requests:
                           views marked @accepts_uploads take files, up to their own setting
                           (the import: IMPORT_MAX_UPLOAD_BYTES) on top of it.
     DATA_UPLOAD_MAX_NUMBER_FIELDS  fields in one form or query string (1000).
+
+Teams:
+    INVITATION_DAYS       how many days an invitation can be accepted (14).
     A NUL or bytes that are not UTF-8 in the path, query string or form fields answer 400.
 
 Signing in (django-axes): failures are counted per account and per client address; past
@@ -252,6 +255,9 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "advisor.middleware.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "advisor.middleware.throttling.client_address"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# How many days an invitation to a team can be accepted.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 # Axes would also keep a row for every successful sign-in, forever; only failures matter.
 AXES_DISABLE_ACCESS_LOG = True
 

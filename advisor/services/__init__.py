@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from advisor.services.assessments import DraftSave, SaveOutcome, assessment_save_draft
 from advisor.services.invitations import (
+    Acceptance,
     invitation_accept,
     invitation_create,
     invitation_decline,
@@ -31,6 +32,7 @@ from advisor.services.teams import (
 
 __all__ = [
     "SESSION_TEAM_KEY",
+    "Acceptance",
     "DraftSave",
     "SaveOutcome",
     "assessment_save_draft",

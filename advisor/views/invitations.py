@@ -37,15 +37,17 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _get_invitation_for_user(request, pk)
     try:
-        membership = services.invitation_accept(invitation=invitation, user=request.user)
+        acceptance = services.invitation_accept(invitation=invitation, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("invitation_list")
-    services.current_team_remember(session=request.session, team=invitation.team)
-    messages.success(
-        request, f"You joined “{invitation.team.name}” as {membership.role_with_article}."
-    )
-    return redirect("team_detail", slug=invitation.team.slug)
+    team, role = invitation.team, acceptance.membership.role_with_article
+    services.current_team_remember(session=request.session, team=team)
+    if acceptance.joined:
+        messages.success(request, f"You joined “{team.name}” as {role}.")
+    else:
+        messages.info(request, f"You are already a member of “{team.name}” (as {role}).")
+    return redirect("team_detail", slug=team.slug)
 
 
 @require_POST

@@ -118,12 +118,14 @@ def membership_role(request: HttpRequest, slug: str, member_id: int) -> HttpResp
         messages.error(request, "Choose owner, editor or viewer.")
         return redirect("team_members", slug=slug)
     try:
-        services.membership_change_role(membership=member, role=form.cleaned_data["role"])
+        changed = services.membership_change_role(
+            membership=member, role=form.cleaned_data["role"], by=membership
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, f"{member.user.get_username()} is now {member.get_role_display().lower()}."
+            request, f"{changed.user.get_username()} is now {changed.role_with_article}."
         )
     return redirect("team_members", slug=slug)
 
@@ -134,15 +136,16 @@ def membership_remove(request: HttpRequest, slug: str, member_id: int) -> HttpRe
     membership = get_membership_for_user(request, slug, access.MANAGE)
     member = _get_member_of_team(membership, member_id)
     try:
-        services.membership_remove(membership=member)
+        services.membership_remove(membership=member, by=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"{member.user.get_username()} no longer belongs to {membership.team}."
-        )
-    if member.user_id == request.user.id and member.pk is None:
+        return redirect("team_members", slug=slug)
+    if member.user_id == request.user.id:
+        messages.success(request, f"You left “{membership.team.name}”.")
         return redirect("home")
+    messages.success(
+        request, f"{member.user.get_username()} no longer belongs to “{membership.team.name}”."
+    )
     return redirect("team_members", slug=slug)
 
 

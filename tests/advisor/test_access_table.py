@@ -11,7 +11,7 @@ from django.urls import reverse
 from advisor import access, services
 from advisor.engine import check_answers, evaluate
 from advisor.frameworks import team_framework
-from advisor.models import Assessment, Membership, Role
+from advisor.models import Assessment, Invitation, Membership, Role, System
 from advisor.services import SaveOutcome
 from tests.factories import MembershipFactory, SystemFactory, make_interaction
 
@@ -47,20 +47,45 @@ PROBES = {
 }
 
 
-def test_every_action_in_the_table_has_a_probe():
-    assert set(PROBES) == set(access.PERMISSIONS)
+# Whether the probe's action took place: a refusal can also answer 302 (with a message),
+# so the status alone proves nothing.
+EFFECTS = {
+    access.READ: lambda response, team, target, user: (
+        response.status_code == 200 and "Checkout" in response.text
+    ),
+    access.WRITE: lambda response, team, target, user: System.objects.filter(
+        team=team, name="Ledger"
+    ).exists(),
+    access.INVITE: lambda response, team, target, user: (
+        Invitation.objects.pending().filter(team=team, login="ghost").exists()
+    ),
+    access.MANAGE: lambda response, team, target, user: Membership.objects.filter(
+        pk=target.pk, role=Role.EDITOR
+    ).exists(),
+    access.LEAVE: lambda response, team, target, user: (
+        not Membership.objects.filter(team=team, user=user).exists()
+    ),
+}
+
+
+def test_every_action_in_the_table_has_a_probe_and_an_effect():
+    assert set(PROBES) == set(EFFECTS) == set(access.PERMISSIONS)
 
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("action", list(PROBES))
 def test_each_view_allows_exactly_the_roles_the_table_names(client, team, members, action, role):
     by_role, target = members
-    client.force_login(by_role[role])
+    user = by_role[role]
+    client.force_login(user)
     response = PROBES[action](client, team, target)
+    happened = EFFECTS[action](response, team, target, user)
     if access.can(role, action):
         assert response.status_code in (200, 302)
+        assert happened
     else:
         assert response.status_code == 403
+        assert not happened
 
 
 @pytest.mark.parametrize("action", list(PROBES))
@@ -73,7 +98,9 @@ def test_taking_an_action_from_every_role_in_the_table_closes_its_view(
     by_role, target = members
     for role in Role:
         client.force_login(by_role[role])
-        assert PROBES[action](client, team, target).status_code == 403, role
+        response = PROBES[action](client, team, target)
+        assert response.status_code == 403, role
+        assert not EFFECTS[action](response, team, target, by_role[role]), role
 
 
 def test_the_members_page_shows_what_the_table_allows(client, team, members, monkeypatch):

@@ -7,13 +7,17 @@ whether an account goes by the login they typed.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
 from advisor import services
-from advisor.models import Invitation, Membership, Role
+from advisor.models import Invitation, Membership, Role, is_email_login
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +31,10 @@ def _invite(client, team, login: str, role: str = Role.EDITOR, **kwargs):
     )
 
 
-def _invitation(team, login: str, role: str = Role.EDITOR, by=None) -> Invitation:
-    return Invitation.objects.create(team=team, login=login, role=role, invited_by=by)
+def _invitation(team, login: str, role: str = Role.EDITOR, by=None, **fields) -> Invitation:
+    return Invitation.objects.create(
+        team=team, login=login, by_email=is_email_login(login), role=role, invited_by=by, **fields
+    )
 
 
 class TestInvite:
@@ -38,11 +44,49 @@ class TestInvite:
         response = _invite(client, team, "NINA@example.com", Role.VIEWER)
         assert response.status_code == 302
         invitation = Invitation.objects.get(team=team)
-        assert (invitation.login, invitation.role, invitation.state) == (
-            "nina@example.com", Role.VIEWER, State.PENDING
+        assert (invitation.login, invitation.by_email, invitation.role, invitation.state) == (
+            "nina@example.com", True, Role.VIEWER, State.PENDING
         )  # fmt: skip
         assert invitation.invited_by == owner
         assert not Membership.objects.filter(team=team, user=nina).exists()
+
+    def test_a_user_name_is_kept_exactly_as_typed(self, client, owner, team):
+        client.force_login(owner)
+        _invite(client, team, " Kim ")
+        invitation = Invitation.objects.get(team=team)
+        assert (invitation.login, invitation.by_email) == ("Kim", False)
+
+    def test_it_expires_after_fourteen_days_and_the_owner_sees_when(self, client, owner, team):
+        client.force_login(owner)
+        _invite(client, team, "ghost")
+        invitation = Invitation.objects.get()
+        assert invitation.expires_at - invitation.created_at == pytest.approx(
+            timedelta(days=14), abs=timedelta(seconds=5)
+        )
+        Invitation.objects.update(expires_at=datetime(2031, 12, 7, 12, tzinfo=UTC))
+        page = client.get(reverse("team_members", args=[team.slug])).text
+        assert "expires on 7 December" in page
+
+    def test_the_number_of_days_can_be_set(self, client, owner, team, settings):
+        settings.INVITATION_DAYS = 3
+        client.force_login(owner)
+        _invite(client, team, "ghost")
+        invitation = Invitation.objects.get()
+        assert invitation.expires_at - invitation.created_at == pytest.approx(
+            timedelta(days=3), abs=timedelta(seconds=5)
+        )
+
+    def test_an_expired_invitation_is_no_longer_listed_and_the_login_can_be_invited_again(
+        self, client, owner, team
+    ):
+        old = _invitation(team, "ghost", by=owner, expires_at=timezone.now())
+        client.force_login(owner)
+        page = client.get(reverse("team_members", args=[team.slug])).text
+        assert "ghost" not in page
+        response = _invite(client, team, "ghost", Role.VIEWER)
+        assert response.status_code == 302
+        assert Invitation.objects.get(pk=old.pk).state == State.EXPIRED
+        assert Invitation.objects.pending().get().role == Role.VIEWER
 
     def test_an_existing_and_an_unknown_login_get_the_same_answer(self, client, owner):
         """Two teams set up alike; one invites an account's e-mail, the other an e-mail no
@@ -83,10 +127,33 @@ class TestInvite:
     def test_a_second_invitation_for_the_same_login_is_refused(self, client, owner, team):
         client.force_login(owner)
         _invite(client, team, "ghost")
-        response = _invite(client, team, "Ghost", Role.OWNER)
+        response = _invite(client, team, "ghost", Role.OWNER)
         assert response.status_code == 422
-        assert "“ghost” already has a pending invitation, listed below." in response.text
+        assert "“ghost” already has a pending invitation to this team." in response.text
+        assert "listed below" not in response.text  # the list is above the form
+        assert 'id="error_1_id_login"' in response.text
         assert Invitation.objects.get().role == Role.EDITOR
+
+    def test_an_e_mail_is_the_same_login_in_any_case(self, client, owner, team):
+        client.force_login(owner)
+        _invite(client, team, "ghost@example.com")
+        response = _invite(client, team, "Ghost@Example.COM", Role.OWNER)
+        assert "“ghost@example.com” already has a pending invitation" in response.text
+        assert Invitation.objects.count() == 1
+
+    def test_user_names_differing_in_case_are_different_people(self, client, owner, team):
+        """Django user names are case-sensitive: "kim" and "Kim" can be two accounts."""
+        client.force_login(owner)
+        _invite(client, team, "kim")
+        assert _invite(client, team, "Kim").status_code == 302
+        assert sorted(Invitation.objects.values_list("login", flat=True)) == ["Kim", "kim"]
+
+    def test_a_member_is_only_the_account_of_exactly_that_user_name(
+        self, client, owner, editor, team
+    ):
+        client.force_login(owner)
+        assert _invite(client, team, "eddie").status_code == 422
+        assert _invite(client, team, "Eddie").status_code == 302
 
     def test_a_login_no_account_could_have_is_shown_next_to_the_field(self, client, owner, team):
         client.force_login(owner)
@@ -113,6 +180,14 @@ class TestInvite:
         membership = Membership.objects.select_related("team").get(user=viewer)
         with pytest.raises(PermissionDenied):
             services.invitation_create(by=membership, login="ghost", role=Role.OWNER)
+        assert not Invitation.objects.exists()
+
+    def test_an_owner_demoted_since_their_page_loaded_cannot_invite(self, owner, team):
+        stale = Membership.objects.select_related("team").get(user=owner)
+        MembershipFactory(team=team, role=Role.OWNER)
+        Membership.objects.filter(pk=stale.pk).update(role=Role.EDITOR)
+        with pytest.raises(PermissionDenied):
+            services.invitation_create(by=stale, login="ghost", role=Role.OWNER)
         assert not Invitation.objects.exists()
 
     def test_another_team_gets_404(self, client, outsider, team):
@@ -162,6 +237,20 @@ class TestWithdraw:
         assert "The invitation for “ghost” was already answered." in response.text
         assert Invitation.objects.get().state == State.ACCEPTED
 
+    def test_an_expired_invitation_can_still_be_withdrawn(self, owner, team):
+        invitation = _invitation(team, "ghost", expires_at=timezone.now())
+        services.invitation_withdraw(invitation=invitation, by=Membership.objects.get(user=owner))
+        assert Invitation.objects.get().state == State.WITHDRAWN
+
+    def test_an_owner_demoted_since_their_page_loaded_cannot_withdraw(self, owner, team):
+        invitation = _invitation(team, "ghost")
+        stale = Membership.objects.get(user=owner)
+        MembershipFactory(team=team, role=Role.OWNER)
+        Membership.objects.filter(pk=stale.pk).update(role=Role.VIEWER)
+        with pytest.raises(PermissionDenied):
+            services.invitation_withdraw(invitation=invitation, by=stale)
+        assert Invitation.objects.get().state == State.PENDING
+
     def test_an_editor_gets_403(self, client, editor, team):
         invitation = _invitation(team, "ghost")
         client.force_login(editor)
@@ -188,3 +277,39 @@ class TestWithdraw:
     def test_anonymous_users_are_sent_to_log_in(self, client, team):
         invitation = _invitation(team, "ghost")
         assert self._withdraw(client, team, invitation).url.startswith(reverse("login"))
+
+
+class TestMigration:
+    """Invitations made before kinds and expiry existed get both."""
+
+    BEFORE = [("advisor", "0004_team_framework_invitations_text_caps")]
+    AFTER = [("advisor", "0005_invitation_kind_and_expiry")]
+
+    def _migrate(self, targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "advisor"]
+        return executor.loader.project_state([*targets, *others]).apps
+
+    @pytest.fixture
+    def migrated_back(self):
+        yield self._migrate(self.BEFORE)
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    @pytest.mark.django_db(transaction=True)
+    def test_old_invitations_get_a_kind_and_expire_fourteen_days_after_they_were_made(
+        self, migrated_back
+    ):
+        apps = migrated_back
+        team = apps.get_model("advisor", "Team").objects.create(name="Old", slug="old")
+        Invitation = apps.get_model("advisor", "Invitation")
+        by_name = Invitation.objects.create(team=team, login="kim")
+        by_email = Invitation.objects.create(team=team, login="kim@example.com")
+        made = datetime(2026, 11, 1, 9, tzinfo=UTC)
+        Invitation.objects.update(created_at=made)
+
+        Invitation = self._migrate(self.AFTER).get_model("advisor", "Invitation")
+        rows = {row.pk: row for row in Invitation.objects.all()}
+        assert (rows[by_name.pk].by_email, rows[by_email.pk].by_email) == (False, True)
+        assert {row.expires_at for row in rows.values()} == {made + timedelta(days=14)}

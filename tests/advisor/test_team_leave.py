@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from advisor.models import Membership, Role
+from advisor import services
+from advisor.models import Invitation, Membership, Role
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,36 @@ def test_the_last_owner_is_asked_to_hand_over_first(client, owner, editor, team)
         in response.text
     )
     assert Membership.objects.filter(team=team, user=owner, role=Role.OWNER).exists()
+
+
+def test_an_owner_who_leaves_withdraws_the_invitations_they_sent(client, owner, team):
+    MembershipFactory(team=team, role=Role.OWNER, user__username="oscar")
+    client.force_login(owner)
+    client.post(reverse("team_members", args=[team.slug]), {"login": "ghost", "role": "editor"})
+    _leave(client, team)
+    assert Invitation.objects.get().state == Invitation.State.WITHDRAWN
+
+
+def test_two_owners_leaving_from_pages_loaded_at_once_leave_one_owner(owner, team):
+    """Each page showed two owners; the second to arrive finds the first gone."""
+    second = MembershipFactory(team=team, role=Role.OWNER)
+    pages = [Membership.objects.select_related("team").get(user=owner), second]
+    services.membership_leave(membership=pages[0])
+    with pytest.raises(PermissionDenied):  # already gone: a page cannot bring them back
+        services.membership_leave(membership=pages[0])
+    with pytest.raises(ValidationError, match="You are the only owner"):
+        services.membership_leave(membership=pages[1])
+    assert list(Membership.objects.values_list("role", flat=True)) == [Role.OWNER]
+
+
+def test_a_member_promoted_to_only_owner_since_the_page_loaded_cannot_leave(owner, editor, team):
+    """The page showed eddie as an editor; he has since become the team's only owner."""
+    stale = Membership.objects.select_related("team").get(user=editor)
+    Membership.objects.filter(pk=stale.pk).update(role=Role.OWNER)
+    Membership.objects.filter(user=owner).update(role=Role.VIEWER)
+    with pytest.raises(ValidationError, match="You are the only owner"):
+        services.membership_leave(membership=stale)
+    assert Membership.objects.filter(pk=stale.pk, role=Role.OWNER).exists()
 
 
 def test_the_members_page_offers_leaving_with_a_confirmation(client, editor, team):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from advisor import services
 from advisor.models import Invitation, Membership, Role, Team
 from tests.factories import MembershipFactory, SystemFactory, UserFactory
 
@@ -172,6 +174,54 @@ class TestMembershipRole:
         member.refresh_from_db()
         assert member.role == Role.OWNER
 
+    def test_it_says_what_changed(self, client, owner, editor, team):
+        member = Membership.objects.get(user=editor)
+        client.force_login(owner)
+        response = client.post(
+            reverse("membership_role", args=[team.slug, member.pk]),
+            {"role": Role.OWNER},
+            follow=True,
+        )
+        assert "eddie is now an owner." in response.text
+
+    def test_an_owner_made_editor_loses_the_invitations_they_sent(self, client, owner, team):
+        oscar = MembershipFactory(team=team, role=Role.OWNER, user__username="oscar")
+        kept = Invitation.objects.create(team=team, login="kept", invited_by=owner)
+        sent = Invitation.objects.create(team=team, login="ghost", invited_by=oscar.user)
+        client.force_login(owner)
+        client.post(reverse("membership_role", args=[team.slug, oscar.pk]), {"role": Role.EDITOR})
+        assert Invitation.objects.get(pk=sent.pk).state == Invitation.State.WITHDRAWN
+        assert Invitation.objects.get(pk=kept.pk).state == Invitation.State.PENDING
+
+    def test_an_owner_kept_owner_keeps_the_invitations_they_sent(self, client, owner, team):
+        oscar = MembershipFactory(team=team, role=Role.OWNER, user__username="oscar")
+        Invitation.objects.create(team=team, login="ghost", invited_by=oscar.user)
+        client.force_login(owner)
+        client.post(reverse("membership_role", args=[team.slug, oscar.pk]), {"role": Role.OWNER})
+        assert Invitation.objects.get().state == Invitation.State.PENDING
+
+    def test_an_owner_demoted_since_their_page_loaded_cannot_change_roles(
+        self, owner, editor, team
+    ):
+        stale = Membership.objects.get(user=owner)
+        MembershipFactory(team=team, role=Role.OWNER)
+        Membership.objects.filter(pk=stale.pk).update(role=Role.EDITOR)
+        target = Membership.objects.get(user=editor)
+        with pytest.raises(PermissionDenied):
+            services.membership_change_role(membership=target, role=Role.OWNER, by=stale)
+        assert Membership.objects.get(user=editor).role == Role.EDITOR
+
+    def test_a_member_who_became_the_only_owner_since_the_page_loaded_stays_owner(
+        self, owner, editor, team
+    ):
+        """The page showed eddie as an editor; he is now the only owner."""
+        target = Membership.objects.get(user=editor)
+        Membership.objects.filter(pk=target.pk).update(role=Role.OWNER)
+        Membership.objects.filter(user=owner).update(role=Role.VIEWER)
+        with pytest.raises(ValidationError, match="at least one owner"):
+            services.membership_change_role(membership=target, role=Role.VIEWER, by=target)
+        assert Membership.objects.get(user=editor).role == Role.OWNER
+
     def test_the_last_owner_cannot_step_down(self, client, owner, team):
         member = Membership.objects.get(user=owner)
         client.force_login(owner)
@@ -234,6 +284,48 @@ class TestMembershipRemove:
         member = Membership.objects.get(user=editor)
         client.post(reverse("membership_remove", args=[team.slug, member.pk]))
         assert not Membership.objects.filter(pk=member.pk).exists()
+
+    def test_it_says_who_was_removed(self, client, owner, editor, team):
+        client.force_login(owner)
+        member = Membership.objects.get(user=editor)
+        response = client.post(
+            reverse("membership_remove", args=[team.slug, member.pk]), follow=True
+        )
+        assert "eddie no longer belongs to “Checkout”." in response.text
+
+    def test_a_removed_owner_loses_the_invitations_they_sent(self, client, owner, team):
+        oscar = MembershipFactory(team=team, role=Role.OWNER, user__username="oscar")
+        Invitation.objects.create(team=team, login="ghost", invited_by=oscar.user)
+        client.force_login(owner)
+        client.post(reverse("membership_remove", args=[team.slug, oscar.pk]))
+        assert Invitation.objects.get().state == Invitation.State.WITHDRAWN
+
+    def test_an_owner_removing_themselves_lands_on_their_home(self, client, owner, team):
+        MembershipFactory(team=team, role=Role.OWNER)
+        member = Membership.objects.get(user=owner)
+        client.force_login(owner)
+        response = client.post(reverse("membership_remove", args=[team.slug, member.pk]))
+        assert response.url == reverse("home")
+        assert not Membership.objects.filter(pk=member.pk).exists()
+
+    def test_an_owner_demoted_since_their_page_loaded_cannot_remove(self, owner, editor, team):
+        stale = Membership.objects.get(user=owner)
+        MembershipFactory(team=team, role=Role.OWNER)
+        Membership.objects.filter(pk=stale.pk).update(role=Role.VIEWER)
+        target = Membership.objects.get(user=editor)
+        with pytest.raises(PermissionDenied):
+            services.membership_remove(membership=target, by=stale)
+        assert Membership.objects.filter(user=editor).exists()
+
+    def test_a_member_who_became_the_only_owner_since_the_page_loaded_stays(
+        self, owner, editor, team
+    ):
+        target = Membership.objects.get(user=editor)
+        Membership.objects.filter(pk=target.pk).update(role=Role.OWNER)
+        Membership.objects.filter(user=owner).update(role=Role.VIEWER)
+        with pytest.raises(ValidationError, match="at least one owner"):
+            services.membership_remove(membership=target, by=target)
+        assert Membership.objects.filter(user=editor, role=Role.OWNER).exists()
 
     def test_the_last_owner_cannot_be_removed(self, client, owner, team):
         member = Membership.objects.get(user=owner)
