@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from advisor import services
 from advisor.engine import evaluate, parse_answers
-from advisor.frameworks import get_framework
+from advisor.frameworks import team_framework
 from advisor.models import Assessment, Interaction, Membership, Role, Service, System, Team
 from decisions import services as decision_services
 from decisions.models import Decision, Revision, Status
@@ -147,7 +147,7 @@ def _load_system(team: Team, user) -> tuple[dict[str, Interaction], dict[str, di
 
 
 def _holds(interaction: Interaction, answers: Mapping[str, Any]) -> bool:
-    framework = get_framework()
+    framework = team_framework(interaction.system.team)
     draft = Assessment.objects.get(interaction=interaction)
     return dict(parse_answers(framework, draft.answers)) == dict(parse_answers(framework, answers))
 
@@ -156,7 +156,7 @@ def _answer(interaction: Interaction, answers: Mapping[str, Any], user) -> None:
     """Save `answers` as the interaction's draft, as the questionnaire would."""
     if _holds(interaction, answers):
         return
-    framework = get_framework()
+    framework = team_framework(interaction.system.team)
     draft = Assessment.objects.get(interaction=interaction)
     parsed = parse_answers(framework, answers)
     saved = services.assessment_save_draft(

@@ -36,6 +36,15 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A team's framework must be one Crossroads has (the admin edits it)."""
+        from advisor.frameworks import FrameworkNotFound, framework_get
+
+        try:
+            framework_get(self.framework_name, self.framework_version)
+        except FrameworkNotFound as error:
+            raise ValidationError({"framework_version": str(error)}) from error
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"

@@ -9,13 +9,14 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from advisor.engine import Framework
+from advisor.engine import Framework, check_answers
 from advisor.presenters import answer_label
 from advisor.questionnaire import (
     KEEP_MINE,
     NONE_YET,
     TAKE_THEIRS,
     error_sentence,
+    jsonable,
     resolution_token,
 )
 
@@ -68,7 +69,7 @@ class QuestionBlock:
     @property
     def feedback(self) -> SafeString:
         """What the question's message box holds: its problem, or the conflict to settle."""
-        return _feedback(self.error, self.conflict)
+        return _feedback(self.key, self.error, self.conflict)
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,18 @@ class SectionBlock:
     questions: tuple[QuestionBlock, ...]
 
 
-def _feedback(error: str, conflict: ConflictNote | None) -> SafeString:
+# A message box that shows something posts its question's key as `flagged`: the next live
+# re-score then knows which boxes to clear without sending every box again.
+_FLAGGED = '<input type="hidden" name="flagged" value="{}">'
+
+
+def _feedback(key: str, error: str, conflict: ConflictNote | None) -> SafeString:
     if error:
-        return format_html('<div class="invalid-feedback d-block">{}</div>', error)
+        return format_html('<div class="invalid-feedback d-block">{}</div>' + _FLAGGED, error, key)
     if conflict is None:
         return SafeString("")
     return format_html(
-        '<div class="conflict alert alert-warning p-2 mt-2 mb-0" role="alert">'
+        _FLAGGED + '<div class="conflict alert alert-warning p-2 mt-2 mb-0" role="alert">'
         '<p class="mb-1"><strong>Not saved: {} changed this too.</strong> '
         "Choose which answer to keep.</p>"
         '<dl class="conflict-answers mb-2">'
@@ -96,7 +102,7 @@ def _feedback(error: str, conflict: ConflictNote | None) -> SafeString:
         '<button class="btn btn-sm btn-outline-secondary" type="submit" name="resolve" '
         'value="{}">Take theirs<span class="visually-hidden">: {}</span></button>'
         "</div></div>",
-        conflict.by, conflict.theirs, conflict.mine,
+        key, conflict.by, conflict.theirs, conflict.mine,
         conflict.keep_mine, conflict.mine, conflict.take_theirs, conflict.theirs,
     )  # fmt: skip
 
@@ -108,6 +114,45 @@ def _posted_values(value: Any) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(str(item) for item in value) or (NONE_YET,)
     return (str(value),)
+
+
+def _question_block(
+    framework: Framework, question, answers: dict, errors: dict, conflicts: dict, away
+) -> QuestionBlock:
+    current = answers.get(question.key)
+    options: tuple[Option, ...] = ()
+    if question.kind == "single":
+        choices = [(c.key, c.label) for c in question.choices] + [("", "Not answered")]
+        options = tuple(
+            Option(key, label, (current or "") == key, f"id_{question.key}_{index}")
+            for index, (key, label) in enumerate(choices)
+        )
+    elif question.kind == "multi":
+        chosen = set(current or ())
+        options = (
+            *(
+                Option(c.key, c.label, c.key in chosen, f"id_{question.key}_{index}")
+                for index, c in enumerate(question.choices)
+            ),
+            Option(NONE_YET, "None of these yet", current is not None and not chosen,
+                   f"id_{question.key}_none"),
+        )  # fmt: skip
+    error = errors.get(question.key, "")
+    # An answer with a problem stays open, where it can be put right: folded, it would be
+    # posted back unchanged and keep every save from going through.
+    folded = question.key in away and not error
+    return QuestionBlock(
+        key=question.key, kind=question.kind, text=question.text, help=question.help,
+        example=question.example, options=options,
+        value="" if current is None or options else current,
+        error=error_sentence(error) if error else "",
+        minimum=question.minimum, maximum=question.maximum,
+        conflict=conflicts.get(question.key),
+        folded=folded, folded_note=(question.applies_note or NOT_ASKED) if folded else "",
+        kept=_shown_answer(framework, question.key, current)
+        if folded and current is not None else "",
+        kept_values=_posted_values(current) if folded else (),
+    )  # fmt: skip
 
 
 def questionnaire_sections(
@@ -122,52 +167,48 @@ def questionnaire_sections(
     errors = errors or {}
     conflicts = conflicts or {}
     away = set(not_applicable)
-
-    def block(question) -> QuestionBlock:
-        current = answers.get(question.key)
-        options: tuple[Option, ...] = ()
-        if question.kind == "single":
-            choices = [(c.key, c.label) for c in question.choices] + [("", "Not answered")]
-            options = tuple(
-                Option(key, label, (current or "") == key, f"id_{question.key}_{index}")
-                for index, (key, label) in enumerate(choices)
-            )
-        elif question.kind == "multi":
-            chosen = set(current or ())
-            options = (
-                *(
-                    Option(c.key, c.label, c.key in chosen, f"id_{question.key}_{index}")
-                    for index, c in enumerate(question.choices)
-                ),
-                Option(NONE_YET, "None of these yet", current is not None and not chosen,
-                       f"id_{question.key}_none"),
-            )  # fmt: skip
-        error = errors.get(question.key, "")
-        # An answer with a problem stays open, where it can be put right: folded, it would be
-        # posted back unchanged and keep every save from going through.
-        folded = question.key in away and not error
-        return QuestionBlock(
-            key=question.key, kind=question.kind, text=question.text, help=question.help,
-            example=question.example, options=options,
-            value="" if current is None or options else current,
-            error=error_sentence(error) if error else "",
-            minimum=question.minimum, maximum=question.maximum,
-            conflict=conflicts.get(question.key),
-            folded=folded, folded_note=(question.applies_note or NOT_ASKED) if folded else "",
-            kept=_shown_answer(framework, question.key, current)
-            if folded and current is not None else "",
-            kept_values=_posted_values(current) if folded else (),
-        )  # fmt: skip
-
     return tuple(
         SectionBlock(
             section.key,
             section.title,
             section.intro,
-            tuple(block(q) for q in framework.questions if q.section == section.key),
+            tuple(
+                _question_block(framework, q, answers, errors, conflicts, away)
+                for q in framework.questions
+                if q.section == section.key
+            ),
         )
         for section in framework.sections
     )
+
+
+def question_blocks(
+    framework: Framework,
+    keys: set[str],
+    answers: dict,
+    errors: dict[str, str] | None = None,
+    conflicts: dict[str, ConflictNote] | None = None,
+    not_applicable: tuple[str, ...] = (),
+) -> list[QuestionBlock]:
+    """The blocks of the questions and inputs in `keys` only, in the framework's order: what
+    a live re-score sends again, without building the rest of the form."""
+    errors = errors or {}
+    conflicts = conflicts or {}
+    away = set(not_applicable)
+    blocks = [_question_block(framework, q, answers, errors, conflicts, away)
+              for q in framework.questions if q.key in keys]  # fmt: skip
+    blocks += [_input_block(i, answers, errors, conflicts) for i in framework.inputs
+               if i.key in keys]  # fmt: skip
+    return blocks
+
+
+def folded_now(
+    framework: Framework, errors: dict[str, str] | None, not_applicable: tuple[str, ...]
+) -> set[str]:
+    """The questions shown folded away: those that do not apply, unless their answer has a
+    problem to put right."""
+    questions = framework.questions_by_key
+    return {key for key in not_applicable if key in questions and key not in (errors or {})}
 
 
 def _plain_number(value: Any) -> str:
@@ -179,6 +220,23 @@ def _plain_number(value: Any) -> str:
     return str(value)
 
 
+def _input_block(numeric, answers: dict, errors: dict, conflicts: dict) -> QuestionBlock:
+    return QuestionBlock(
+        key=numeric.key,
+        kind="number",
+        text=numeric.label,
+        help=numeric.help,
+        example="",
+        options=(),
+        value=_plain_number(answers.get(numeric.key)),
+        error=error_sentence(errors[numeric.key]) if numeric.key in errors else "",
+        minimum=numeric.minimum,
+        maximum=numeric.maximum,
+        unit=numeric.unit,
+        conflict=conflicts.get(numeric.key),
+    )
+
+
 def estimator_inputs(
     framework: Framework,
     answers: dict,
@@ -187,23 +245,7 @@ def estimator_inputs(
 ) -> tuple[QuestionBlock, ...]:
     errors = errors or {}
     conflicts = conflicts or {}
-    return tuple(
-        QuestionBlock(
-            key=numeric.key,
-            kind="number",
-            text=numeric.label,
-            help=numeric.help,
-            example="",
-            options=(),
-            value=_plain_number(answers.get(numeric.key)),
-            error=error_sentence(errors[numeric.key]) if numeric.key in errors else "",
-            minimum=numeric.minimum,
-            maximum=numeric.maximum,
-            unit=numeric.unit,
-            conflict=conflicts.get(numeric.key),
-        )
-        for numeric in framework.inputs
-    )
+    return tuple(_input_block(numeric, answers, errors, conflicts) for numeric in framework.inputs)
 
 
 def _shown_answer(framework: Framework, key: str, value: Any) -> str:
@@ -227,8 +269,7 @@ def conflict_notes(
     by: str,
 ) -> dict[str, ConflictNote]:
     """For each conflicting key: both answers in words and the two ways to settle it."""
-    texts = {q.key: q.text for q in framework.questions}
-    texts.update({i.key: i.label for i in framework.inputs})
+    texts = _texts(framework)
     notes = {}
     for key in keys:
         saved = theirs.get(key)
@@ -243,15 +284,73 @@ def conflict_notes(
     return notes
 
 
-def error_boxes_oob(sections: tuple[SectionBlock, ...], inputs: tuple[QuestionBlock, ...]) -> str:
-    """Every field's message box as an htmx out-of-band swap, so fixed fields and settled
-    conflicts clear too.
+def error_boxes_oob(
+    keys: list[str],
+    errors: dict[str, str] | None = None,
+    conflicts: dict[str, ConflictNote] | None = None,
+) -> str:
+    """The message boxes of `keys` as htmx out-of-band swaps: the ones with a problem or a
+    conflict now, and the ones that showed one on the posting page (so they clear).
 
     Built here rather than in a template loop: it runs on every live re-score.
     """
-    blocks = [q for section in sections for q in section.questions] + list(inputs)
+    errors = errors or {}
+    conflicts = conflicts or {}
     return format_html_join(
         "",
         '<div id="errors-{}" class="field-errors" hx-swap-oob="true" aria-live="polite">{}</div>',
-        ((q.key, q.feedback) for q in blocks),
-    )
+        ((key, _feedback(key, error_sentence(errors[key]) if key in errors else "",
+                         conflicts.get(key))) for key in keys),
+    )  # fmt: skip
+
+
+# --- answers given to another framework ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameworkChange:
+    """Answers given to another framework than the one the team scores with now: what the
+    page says about carrying them over."""
+
+    before: str  # "Crossroads default framework v2"
+    now: str
+    left_out: tuple[str, ...]  # the answers that do not fit, in words
+    new_questions: tuple[str, ...]  # what the team's framework asks that the other did not
+
+
+def framework_label(framework: Framework | None) -> str:
+    """How a person reads a framework's identity: its title and version."""
+    if framework is None:
+        return "an earlier framework"
+    return f"{framework.title} v{framework.version}"
+
+
+def carry_over(
+    now: Framework, before: Framework | None, answers: dict[str, Any]
+) -> tuple[dict[str, Any], FrameworkChange]:
+    """`answers`, given to the framework `before` (None when it is no longer known), as
+    `now` takes them: the answers it accepts as they are, and what became of the others.
+
+    An answer is carried over when `now` asks the same question (by key) and the answer is
+    one of its choices or within its range; any other is left out, and named in words."""
+    kept, problems = check_answers(now, answers)
+    asked_before = {} if before is None else _texts(before)
+    asked_now = _texts(now)
+    left_out = []
+    for key in problems:  # a key neither framework asks is nothing a person would recognise
+        if key in asked_before:
+            shown = _shown_answer(before, key, answers.get(key))
+            left_out.append(f"“{asked_before[key]}” (was “{shown}”)")
+        elif key in asked_now:
+            left_out.append(f"“{asked_now[key]}” (an answer it does not offer)")
+    new_questions = tuple(text for key, text in asked_now.items() if before is not None
+                          and key not in asked_before)  # fmt: skip
+    change = FrameworkChange(framework_label(before), framework_label(now), tuple(left_out),
+                             new_questions)  # fmt: skip
+    return jsonable(kept), change
+
+
+def _texts(framework: Framework) -> dict[str, str]:
+    texts = {question.key: question.text for question in framework.questions}
+    texts.update({numeric.key: numeric.label for numeric in framework.inputs})
+    return texts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core import signing
@@ -80,17 +80,20 @@ def jsonable(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Base:
-    """The saved revision a tab started from, and the answers it had.
+    """The saved revision a tab started from, the answers it had, and the framework (name,
+    version) its questions came from.
 
     The answers travel with the form, signed, rather than being kept server side for every
     past revision: a save then needs no extra read to find what the tab started from, no
     table of old revisions has to be stored and pruned, and the signature means a posted
     base is one the server issued for this interaction. It is small: under a kilobyte of
     JSON (not compressed: on every re-score, compressing costs more than the bytes saved).
+    `framework` is None in a base issued before the page named its framework.
     """
 
     revision: int
     answers: dict[str, Any]
+    framework: tuple[str, int] | None = None
 
     def resolved(self, resolution: Resolution) -> Base:
         """This base with one question's starting point moved to the answer it conflicted
@@ -98,14 +101,21 @@ class Base:
         answers = {**self.answers, resolution.key: resolution.theirs}
         if resolution.theirs is None:
             del answers[resolution.key]
-        return Base(revision=self.revision, answers=answers)
+        return replace(self, answers=answers)
 
     def token(self, interaction_id: int) -> str:
-        return base_token(interaction_id, self.revision, self.answers)
+        return base_token(interaction_id, self.revision, self.answers, self.framework)
 
 
-def base_token(interaction_id: int, revision: int, answers: Mapping[str, Any]) -> str:
-    payload = {"i": interaction_id, "r": revision, "a": jsonable(answers)}
+def base_token(
+    interaction_id: int,
+    revision: int,
+    answers: Mapping[str, Any],
+    framework: tuple[str, int] | None = None,
+) -> str:
+    payload: dict[str, Any] = {"i": interaction_id, "r": revision, "a": jsonable(answers)}
+    if framework is not None:
+        payload["f"] = list(framework)
     return signing.dumps(payload, salt=_BASE_SALT)
 
 
@@ -117,7 +127,9 @@ def base_from_post(data, interaction_id: int) -> Base | None:
         return None
     if not isinstance(payload, dict) or payload.get("i") != interaction_id:
         return None
-    return Base(revision=payload["r"], answers=payload["a"])
+    framework = payload.get("f")
+    return Base(revision=payload["r"], answers=payload["a"],
+                framework=(framework[0], framework[1]) if framework else None)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -201,10 +213,11 @@ def changed_keys(keys: Iterable[str], before: Mapping[str, Any], after: Mapping[
 # --- answers kept across a lapsed session ------------------------------------------------
 
 
-def stash_unsaved_answers(session, interaction_id: int, framework: Framework, data) -> None:
-    """Keep a posted questionnaire in the session, to offer it again after logging in."""
+def stash_unsaved_answers(session, interaction_id: int, keys: Iterable[str], data) -> None:
+    """Keep a posted questionnaire (the fields `keys` and its base) in the session, to offer
+    it again once the person can save it."""
     fields = {}
-    for key in [*answer_keys(framework), "base", "framework"]:
+    for key in [*keys, "base"]:
         values = data.getlist(key)
         if values:
             limit = _MAX_STASHED_BASE if key == "base" else _MAX_STASHED_VALUE

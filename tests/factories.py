@@ -80,10 +80,10 @@ def make_interaction(*, system=None, user=None, name="Reserve stock", answers=No
     )
     if answers:
         from advisor.engine import evaluate, parse_answers
-        from advisor.frameworks import get_framework
+        from advisor.frameworks import team_framework
         from advisor.models import Assessment
 
-        framework = get_framework()
+        framework = team_framework(system.team)
         result = evaluate(framework, parse_answers(framework, answers))
         Assessment.objects.filter(interaction=interaction).update(
             answers=answers, result=result.as_dict(), revision=1

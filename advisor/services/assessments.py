@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from advisor import access
 from advisor.engine import Result, check_answers, evaluate
-from advisor.frameworks import get_framework
-from advisor.models import Assessment, Interaction, Membership, System
+from advisor.frameworks import framework_get
+from advisor.models import Assessment, Interaction, Membership, System, Team
 from advisor.questionnaire import answer_keys, jsonable, merge_answers, same_answer
 
 # A merge re-reads and re-saves when yet another save lands in between; after this many
@@ -29,6 +29,8 @@ class SaveOutcome(enum.StrEnum):
     CONFLICT = "conflict"  # someone changed the same questions differently: nothing saved
     GONE = "gone"  # no such interaction, or not one of the user's teams
     NOT_ALLOWED = "not_allowed"  # the user's role may read but not change it
+    # The team scores with another framework than the answers were given to: nothing saved.
+    FRAMEWORK_CHANGED = "framework_changed"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ UPDATE {Assessment._meta.db_table}
        revision = revision + 1, updated_by_id = %s, updated_at = %s
  WHERE interaction_id = %s AND revision = %s
    AND EXISTS (
+       SELECT 1 FROM {Team._meta.db_table} t
+         JOIN {System._meta.db_table} s ON s.team_id = t.id
+         JOIN {Interaction._meta.db_table} i ON i.system_id = s.id
+        WHERE i.id = %s AND t.framework_name = %s AND t.framework_version = %s)
+   AND EXISTS (
        SELECT 1 FROM {Membership._meta.db_table} m
          JOIN {System._meta.db_table} s ON s.team_id = m.team_id
          JOIN {Interaction._meta.db_table} i ON i.system_id = s.id
@@ -71,8 +78,9 @@ UPDATE {Assessment._meta.db_table}
 def _save_if_revision(
     *, interaction_id: int, user, answers: Mapping[str, Any], result: Result, revision: int
 ) -> bool:
-    """One conditional UPDATE: save if the draft is still at `revision` and `user` may edit
-    the interaction's team. Hand-written SQL: this runs on every answer change, and
+    """One conditional UPDATE: save if the draft is still at `revision`, the interaction's
+    team still scores with the framework `result` was scored with, and `user` may edit the
+    team's interactions. Hand-written SQL: this runs on every answer change, and
     building the same statement through the ORM costs several times more than executing it.
     """
     roles = access.roles_for(access.WRITE)
@@ -87,6 +95,9 @@ def _save_if_revision(
         interaction_id,
         revision,
         interaction_id,
+        result.framework_name,
+        result.framework_version,
+        interaction_id,
         user.pk,
         *roles,
     ]
@@ -96,11 +107,16 @@ def _save_if_revision(
 
 
 def _current_draft(interaction_id: int, user) -> Assessment | None:
-    """The saved draft with the user's role in its team, or None if it is not theirs."""
+    """The saved draft with the user's role in its team and the team's framework, or None
+    if it is not theirs."""
     team = "interaction__system__team__memberships"
     return (
         Assessment.objects.filter(interaction_id=interaction_id, **{f"{team}__user": user})
         .annotate(viewer_role=F(f"{team}__role"), updated_by_name=F("updated_by__username"))
+        .annotate(
+            team_framework_name=F("interaction__system__team__framework_name"),
+            team_framework_version=F("interaction__system__team__framework_version"),
+        )
         .only("answers", "revision", "updated_at", "framework_name")
         .first()
     )
@@ -123,12 +139,13 @@ def assessment_save_draft(
     merged question by question (see `merge_answers`): changes to different questions are
     both kept and saved (re-scored, conditionally again, retried if yet another save lands);
     questions both sides changed differently make a conflict and nothing is saved, so that
-    neither answer is lost while the person chooses.
+    neither answer is lost while the person chooses. Answers scored with another framework
+    than the team's (its configuration changed meanwhile) are not saved at all.
     """
     if _save_if_revision(interaction_id=interaction_id, user=user, answers=answers,
                          result=result, revision=base_revision):  # fmt: skip
         return DraftSave(SaveOutcome.SAVED, base_revision + 1, answers, result)
-    framework = get_framework(result.framework_name)
+    framework = framework_get(result.framework_name, result.framework_version)
     keys = answer_keys(framework)
     mine = jsonable(answers)
     for _attempt in range(MERGE_ATTEMPTS):
@@ -137,6 +154,10 @@ def assessment_save_draft(
             return DraftSave(SaveOutcome.GONE)
         if not access.can(current.viewer_role, access.WRITE):
             return DraftSave(SaveOutcome.NOT_ALLOWED)
+        if (current.team_framework_name, current.team_framework_version) != (
+            framework.name, framework.version,
+        ):  # fmt: skip
+            return DraftSave(SaveOutcome.FRAMEWORK_CHANGED)
         merged, conflicts = merge_answers(keys, base=base_answers, theirs=current.answers,
                                           mine=mine)  # fmt: skip
         checked, problems = check_answers(framework, merged)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from advisor.engine import evaluate, parse_answers
-from advisor.frameworks import DEFAULT_FRAMEWORK, get_framework
+from advisor.frameworks import team_framework
 from advisor.models import Assessment, Interaction, Service, System, Team
 
 
@@ -72,7 +72,7 @@ def interaction_create(
             )
     except IntegrityError:
         raise _name_taken("an interaction in this system", name) from None
-    framework = get_framework(DEFAULT_FRAMEWORK)
+    framework = team_framework(system.team)
     empty = evaluate(framework, parse_answers(framework, {}))
     Assessment.objects.create(
         interaction=interaction,

@@ -4,10 +4,17 @@ Several tabs or teammates may answer the same questionnaire. Each form carries t
 answers it started from (see `advisor.questionnaire.Base`); a save merges its changes with
 whatever was saved since, question by question, and only a question both sides changed
 differently is put to the person to settle.
+
+The questions are those of the framework the team's configuration names. The page's signed
+base also says which framework its questions came from, so that a re-score parses and scores
+without reading the team first; the save itself checks that the team still uses that
+framework, and if it does not, nothing is saved and the page comes back with the team's
+framework and the answers carried over. Nothing in a request names a framework.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -19,15 +26,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from advisor import access, services
-from advisor.engine import Framework, FrameworkError, Result, check_answers, evaluate
-from advisor.frameworks import DEFAULT_FRAMEWORK, get_framework
+from advisor.engine import Framework, Result, check_answers, evaluate
+from advisor.frameworks import FrameworkNotFound, framework_get, new_team_framework, team_framework
 from advisor.presenters import build_scoreboard
 from advisor.question_blocks import (
+    carry_over,
     conflict_notes,
     error_boxes_oob,
     estimator_inputs,
+    folded_now,
+    question_blocks,
     questionnaire_sections,
 )
 from advisor.questionnaire import (
@@ -51,46 +62,65 @@ PAGE = "advisor/interaction_detail.html"
 LIVE_UPDATE = f"{PAGE}#live-update"
 
 
-def _framework_named(data) -> Framework | None:
+def _identity(framework: Framework) -> tuple[str, int]:
+    return framework.name, framework.version
+
+
+def _tab_framework(base: Base) -> Framework | None:
+    """The framework the posting page's questions came from, as its signed base says (a
+    base from before pages said so is of the framework teams start with); None when it is
+    no longer known."""
     try:
-        return get_framework(data.get("framework", DEFAULT_FRAMEWORK))
-    except FrameworkError:
+        return framework_get(*(base.framework or new_team_framework()))
+    except FrameworkNotFound:
         return None
 
 
-def _questionnaire_context(
-    framework: Framework,
-    result: Result,
-    shown: dict,
-    errors=None,
-    conflicts=None,
-    swapped=(),
-    folded: set[str] | None = None,
-) -> dict:
-    """What the questionnaire and its scoreboard show. `swapped` questions are sent again
-    out of band; so is every question that `folded` (the questions folded on the page that
-    posted) shows folded or open while it should now be the other way."""
-    away = result.not_applicable
-    sections = questionnaire_sections(framework, shown, errors, conflicts, away)
-    inputs = estimator_inputs(framework, shown, errors, conflicts)
-    blocks = [q for section in sections for q in section.questions] + list(inputs)
-    resend = set(swapped)
-    if folded is not None:
-        resend.update(q.key for q in blocks if (q.key in folded) != q.folded)
+def _stash(session, pk: int, data, fallback: Framework | None = None) -> None:
+    """Keep posted answers for the person to find on the page once they can save them."""
+    base = base_from_post(data, pk)
+    framework = (_tab_framework(base) if base is not None else None) or fallback
+    if base is not None and framework is not None:
+        stash_unsaved_answers(session, pk, answer_keys(framework), data)
+
+
+def _page_context(framework: Framework, result: Result, shown: dict, errors=None,
+                  conflicts=None) -> dict:  # fmt: skip
+    """What the whole questionnaire page and its scoreboard show."""
+    sections = questionnaire_sections(framework, shown, errors, conflicts,
+                                      result.not_applicable)  # fmt: skip
     return {
-        "framework_name": framework.name,
         "sections": sections,
-        "estimate_inputs": inputs,
-        "error_boxes": error_boxes_oob(sections, inputs),
+        "estimate_inputs": estimator_inputs(framework, shown, errors, conflicts),
         "board": build_scoreboard(framework, result),
-        "swapped": [q for q in blocks if q.key in resend],
-        "conflict_keys": [q.key for q in blocks if q.conflict],
-    }  # fmt: skip
+        "conflict_keys": _conflict_keys(framework, conflicts),
+    }
 
 
-def _folded_on_page(request: HttpRequest) -> set[str]:
-    """The questions the posting page showed folded away (each folded block posts its key)."""
-    return set(request.POST.getlist("folded"))
+def _live_context(request, framework: Framework, result: Result, shown: dict, errors=None,
+                  conflicts=None, swapped=()) -> dict:  # fmt: skip
+    """What a live re-score sends: the scoreboard, and only the parts of the form that must
+    change. `swapped` questions are sent again out of band; so is every question the
+    posting page shows folded or open while it should now be the other way (each folded
+    block posts its key as `folded`), and every message box that shows something now or
+    did on the posting page (each posts its key as `flagged`)."""
+    keys = answer_keys(framework)
+    folded = folded_now(framework, errors, result.not_applicable)
+    on_page = set(request.POST.getlist("folded"))
+    resend = set(swapped) | (folded ^ on_page)
+    boxes = set(request.POST.getlist("flagged")) | set(errors or ()) | set(conflicts or ())
+    return {
+        "error_boxes": error_boxes_oob([key for key in keys if key in boxes], errors, conflicts),
+        "board": build_scoreboard(framework, result),
+        "swapped": question_blocks(
+            framework, resend, shown, errors, conflicts, result.not_applicable
+        ),
+        "conflict_keys": _conflict_keys(framework, conflicts),
+    }
+
+
+def _conflict_keys(framework: Framework, conflicts) -> list[str]:
+    return [key for key in answer_keys(framework) if key in (conflicts or {})]
 
 
 def _page(request, interaction, draft, framework, *, shown, result, base: Base,
@@ -102,7 +132,7 @@ def _page(request, interaction, draft, framework, *, shown, result, base: Base,
         "can_write": access.can(interaction.viewer_role, access.WRITE),
         "base_token": base.token(interaction.pk),
         "decisions": interaction.decisions.order_by("number"),
-        **_questionnaire_context(framework, result, shown, errors, conflicts),
+        **_page_context(framework, result, shown, errors, conflicts),
         **extra,
     }
     return render(request, PAGE, context, status=status)
@@ -117,39 +147,54 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kept in the session and offered again, unsaved, once the person is back.
     """
     if not request.user.is_authenticated:
-        framework = _framework_named(request.POST) if request.method == "POST" else None
-        if framework is not None:
-            stash_unsaved_answers(request.session, pk, framework, request.POST)
+        if request.method == "POST":
+            _stash(request.session, pk, request.POST)
         return redirect_to_login(reverse("interaction_detail", args=[pk]))
     if request.method == "POST":
         return _score(request, pk)
     interaction = get_interaction_for_user(request, pk, access.READ)
-    services.current_team_remember(session=request.session, team=interaction.system.team)
+    team = interaction.system.team
+    services.current_team_remember(session=request.session, team=team)
+    framework = team_framework(team)
     draft = draft_for_interaction(interaction)
     unsaved = pop_unsaved_answers(request.session, pk)
     if unsaved is not None and access.can(interaction.viewer_role, access.WRITE):
-        restored = _restored_page(request, interaction, draft, unsaved)
+        restored = _restored_page(request, interaction, draft, framework, unsaved)
         if restored is not None:
             return restored
-    framework = get_framework(draft.framework_name)
-    result = evaluate(framework, check_answers(framework, draft.answers)[0])
-    base = Base(draft.revision, draft.answers)
-    return _page(request, interaction, draft, framework, shown=draft.answers, result=result,
-                 base=base)  # fmt: skip
+    shown, change = draft.answers, None
+    if (draft.framework_name, draft.framework_version) != _identity(framework):
+        shown, change = carry_over(framework, _known(draft), draft.answers)
+    result = evaluate(framework, check_answers(framework, shown)[0])
+    base = Base(draft.revision, draft.answers, _identity(framework))
+    return _page(request, interaction, draft, framework, shown=shown, result=result,
+                 base=base, framework_change=change)  # fmt: skip
 
 
-def _restored_page(request, interaction, draft, unsaved) -> HttpResponse | None:
-    """The answers a lapsed session posted, back on the page and marked as not saved yet;
-    None when they cannot be used (another framework, or a form that was not this page's)."""
-    framework = _framework_named(unsaved)
-    base = base_from_post(unsaved, interaction.pk)
-    if framework is None or base is None:
+def _known(draft) -> Framework | None:
+    """The framework a draft was saved with, if it is still known."""
+    try:
+        return framework_get(draft.framework_name, draft.framework_version)
+    except FrameworkNotFound:
         return None
-    raw = answers_from_post(framework, unsaved)
+
+
+def _restored_page(request, interaction, draft, framework, unsaved) -> HttpResponse | None:
+    """The answers a lapsed session (or a page of the team's previous framework) posted,
+    back on the page and marked as not saved yet; None when they cannot be used (a form
+    that was not this page's)."""
+    base = base_from_post(unsaved, interaction.pk)
+    if base is None:
+        return None
+    tab = _tab_framework(base)
+    raw, change = answers_from_post(tab or framework, unsaved), None
+    if tab is None or _identity(tab) != _identity(framework):
+        raw, change = carry_over(framework, tab, raw)
     answers, errors = check_answers(framework, raw)
     return _page(request, interaction, draft, framework, shown=raw, errors=errors,
-                 result=evaluate(framework, answers), base=base,
-                 save_status="restored")  # fmt: skip
+                 result=evaluate(framework, answers),
+                 base=replace(base, framework=_identity(framework)),
+                 save_status="restored", framework_change=change)  # fmt: skip
 
 
 def _score(request: HttpRequest, pk: int) -> HttpResponse:
@@ -160,13 +205,14 @@ def _score(request: HttpRequest, pk: int) -> HttpResponse:
     elsewhere; a plain POST gets a redirect to the scoreboard, or the whole page when
     nothing was saved. Answers with problems are not saved, but the others are still scored.
     """
-    framework = _framework_named(request.POST)
-    if framework is None:
-        return HttpResponse("The form names an unknown framework; reload the page.", status=400)
     base = base_from_post(request.POST, pk)
     if base is None:
+        get_interaction_for_user(request, pk, access.READ)  # someone else's: 404 first
         return HttpResponse("The form lacks the answers it started from; reload the page.",
                             status=400)  # fmt: skip
+    framework = _tab_framework(base)
+    if framework is None:
+        return _framework_changed(request, pk)
     posted = answers_from_post(framework, request.POST)
     raw = posted
     resolution = resolution_from_post(request.POST, pk)
@@ -186,6 +232,8 @@ def _score(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Not found.")
     if saved.outcome == SaveOutcome.NOT_ALLOWED:
         raise PermissionDenied("Your role in this team does not allow this.")
+    if saved.outcome == SaveOutcome.FRAMEWORK_CHANGED:
+        return _framework_changed(request, pk)
     if saved.saved:
         return _saved(request, pk, framework, posted, saved)
     return _conflict(request, pk, framework, posted, raw, result, base, saved)
@@ -209,9 +257,9 @@ def _saved(request, pk: int, framework: Framework, posted: dict, saved: DraftSav
     swapped = changed_keys(answer_keys(framework), posted, shown) if merged else ()
     context = {
         "save_status": saved.outcome.value, "saved_at": timezone.now(),
-        "swapped_count": len(swapped), "base_token": base_token(pk, saved.revision, shown),
-        **_questionnaire_context(framework, saved.result, shown, swapped=swapped,
-                                 folded=_folded_on_page(request)),
+        "swapped_count": len(swapped),
+        "base_token": base_token(pk, saved.revision, shown, _identity(framework)),
+        **_live_context(request, framework, saved.result, shown, swapped=swapped),
     }  # fmt: skip
     return render(request, LIVE_UPDATE, context)
 
@@ -227,9 +275,8 @@ def _conflict(request, pk, framework, posted, raw, result, base, saved: DraftSav
     if request.htmx:
         # A "take theirs" that still conflicts elsewhere shows their answer in its question.
         swapped = changed_keys(answer_keys(framework), posted, raw)
-        context.update(base_token=base.token(pk), **_questionnaire_context(
-            framework, result, raw, conflicts=notes, swapped=swapped,
-            folded=_folded_on_page(request)))  # fmt: skip
+        context.update(base_token=base.token(pk), **_live_context(
+            request, framework, result, raw, conflicts=notes, swapped=swapped))  # fmt: skip
         return render(request, LIVE_UPDATE, context, status=409)
     interaction = get_interaction_for_user(request, pk, access.WRITE)
     return _page(request, interaction, draft_for_interaction(interaction), framework,
@@ -237,12 +284,23 @@ def _conflict(request, pk, framework, posted, raw, result, base, saved: DraftSav
                  **context)  # fmt: skip
 
 
+def _framework_changed(request, pk: int) -> HttpResponse:
+    """The team scores with another framework than the posting page asked: nothing is
+    saved; the page comes back with the team's questions and these answers carried over
+    (see `_restored_page`), not saved yet."""
+    interaction = get_interaction_for_user(request, pk, access.READ)
+    _stash(request.session, pk, request.POST, fallback=team_framework(interaction.system.team))
+    url = reverse("interaction_detail", args=[pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 def _not_saved(request, pk, framework, raw, errors, result, base) -> HttpResponse:
     interaction = get_interaction_for_user(request, pk, access.READ)
+    if _identity(team_framework(interaction.system.team)) != _identity(framework):
+        return _framework_changed(request, pk)
     if request.htmx:
         context = {"save_status": "invalid", "base_token": base.token(pk),
-                   **_questionnaire_context(framework, result, raw, errors,
-                                            folded=_folded_on_page(request))}  # fmt: skip
+                   **_live_context(request, framework, result, raw, errors)}  # fmt: skip
         return render(request, LIVE_UPDATE, context, status=422)
     return _page(request, interaction, draft_for_interaction(interaction), framework,
                  shown=raw, errors=errors, result=result, base=base, status=422,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advisor import access, services
 from advisor.forms import InteractionForm, ServiceForm, SystemForm
+from advisor.frameworks import team_framework
 from advisor.models import Membership, System, Team
 from advisor.selectors import (
     deletion_summary,
@@ -41,6 +42,7 @@ def team_page_context(membership: Membership, **extra) -> dict:
         "team": membership.team,
         "membership": membership,
         "can_write": membership.can_write,
+        "team_framework": team_framework(membership.team),
         "systems": systems_for_team(membership.team),
         "system_form": extra.pop("system_form", None) or SystemForm(),
         **extra,

@@ -84,7 +84,7 @@ def _refrozen(decision: Decision, changes: dict[str, Any], seen: int | None) -> 
         "recommended_option": result.recommendation if result.advised else "",
         "framework_name": framework.name,
         "framework_version": framework.version,
-        "framework_frozen": framework_version_freeze(framework.name),
+        "framework_frozen": framework_version_freeze(framework.name, framework.version),
     }
 
 

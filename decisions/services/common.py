@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from advisor.engine import Framework, Result, evaluate, parse_answers
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.models import Assessment, Team
 from decisions.models import Decision, DecisionSequence, Revision
 from decisions.presenters import exclusions_of
@@ -37,7 +37,7 @@ def assess_current_answers(
     draft = Assessment.objects.select_for_update().get(interaction_id=interaction_id)
     if seen is not None and seen != draft.revision:
         raise ValidationError(changed)
-    framework = get_framework(draft.framework_name)
+    framework = framework_get(draft.framework_name, draft.framework_version)
     if chosen not in framework.pattern_keys:
         raise ValidationError({"chosen_option": CHOOSE_A_PATTERN})
     return draft, framework, evaluate(framework, parse_answers(framework, draft.answers),

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from advisor.frameworks import framework_document_freeze, get_framework
+from advisor.frameworks import framework_document_freeze, team_framework
 from advisor.models import FrameworkVersion, Team
 from decisions.archive import Upload
 from decisions.models import Decision, Revision
@@ -62,11 +62,10 @@ def _noon(day: date | None) -> datetime | None:
     return datetime.combine(day, time(12), tzinfo=UTC) if day else None
 
 
-def _pattern_of(record) -> str:
+def _pattern_of(record, framework) -> str:
     """The framework's pattern an imported record chose, when its file says so (the key our
     MADR writes, or the pattern's title as the chosen option): the log then filters and
     counts it with the others. Blank for any other choice."""
-    framework = get_framework()
     keys = {pattern.key for pattern in framework.patterns}
     said = str(record.front_extra.get("chosen-pattern") or "")
     if said in keys:
@@ -75,7 +74,9 @@ def _pattern_of(record) -> str:
     return names.get(record.chosen.strip().lower(), "")
 
 
-def _markdown_decision(members: dict, user, report: FileReport, links: dict) -> NewDecision:
+def _markdown_decision(
+    members: dict, user, report: FileReport, links: dict, framework
+) -> NewDecision:
     record = report.record
     deciders, external = _people(members, record.deciders)
     sections = {
@@ -102,7 +103,7 @@ def _markdown_decision(members: dict, user, report: FileReport, links: dict) -> 
             "context": record.context,
             "drivers": record.drivers,
             "chosen_title": record.chosen[:300],
-            "chosen_option": _pattern_of(record),
+            "chosen_option": _pattern_of(record, framework),
             "good_consequences": "\n".join(f"- {item}" for item in record.good),
             "bad_consequences": "\n".join(f"- {item}" for item in record.bad),
             "confirmation": record.confirmation,
@@ -213,12 +214,13 @@ def import_apply(*, team: Team, user, upload: Upload) -> list[Decision]:
         supersede.setdefault(successor, []).append(predecessor)
     members = {member.get_username(): member for member in team.members.all()}
     frameworks = _frameworks(plan)
+    framework = team_framework(team)
     new = []
     for report in plan.creating:
         if report.record.frozen:
             new.append(_json_decision(members, user, report, frameworks))
         else:
-            item = _markdown_decision(members, user, report, named)
+            item = _markdown_decision(members, user, report, named, framework)
             item.supersedes = supersede.get(report.record.number, [])
             new.append(item)
     return decisions_create(team=team, new=new)

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from advisor.engine import Result, evaluate, parse_answers
-from advisor.frameworks import framework_version_freeze, get_framework
+from advisor.frameworks import framework_get, framework_version_freeze
 from advisor.models import Assessment, Interaction
 from decisions.content import OPTION_FIELDS, all_option_texts, refill
 from decisions.models import Decision, Status
@@ -27,7 +27,7 @@ class AlreadyRecorded(Exception):
 
 
 def _assess(draft: Assessment) -> tuple[Any, Result]:
-    framework = get_framework(draft.framework_name)
+    framework = framework_get(draft.framework_name, draft.framework_version)
     return framework, evaluate(
         framework, parse_answers(framework, draft.answers), with_sensitivity=False
     )
@@ -142,7 +142,7 @@ def _record(*, interaction, user, data, deciders, supersedes, token) -> Decision
                 assessment=FrozenAssessment(
                     framework_name=framework.name,
                     framework_version=framework.version,
-                    framework_frozen=framework_version_freeze(framework.name),
+                    framework_frozen=framework_version_freeze(framework.name, framework.version),
                     answers=draft.answers,
                     result=frozen,
                     recommended_option=result.recommendation if result.advised else "",

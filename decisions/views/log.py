@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor import access
-from advisor.frameworks import framework_for_record, get_framework
+from advisor.frameworks import framework_for_record, team_framework
 from decisions.charts import pattern_mix_svg
 from decisions.filters import LogFilterForm
 from decisions.models import Decision
@@ -36,7 +36,7 @@ NO_SYSTEM = "No system named"
 def decision_log_page(request: HttpRequest, slug: str) -> HttpResponse:
     membership = access.get_membership_for_user(request.user, slug)
     team = membership.team
-    framework = get_framework()
+    framework = team_framework(team)
     form = LogFilterForm(
         request.GET,
         patterns=[(p.key, p.name) for p in framework.patterns],

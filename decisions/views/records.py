@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from advisor import access
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.selectors import draft_for_interaction
 from advisor.views.common import get_interaction_for_user
 from decisions import services
@@ -70,7 +70,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     """
     interaction = get_interaction_for_user(request, pk, access.WRITE)
     draft = draft_for_interaction(interaction)
-    framework = get_framework(draft.framework_name)
+    framework = framework_get(draft.framework_name, draft.framework_version)
     defaults = services.decision_defaults(
         interaction=interaction, draft=draft, chosen=request.GET.get("chosen")
     )

@@ -6,18 +6,18 @@ import pytest
 
 from advisor import services
 from advisor.engine import check_answers, evaluate
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.models import Assessment
 from advisor.questionnaire import answer_keys, merge_answers
 from advisor.services import SaveOutcome
 from tests.factories import SystemFactory, make_interaction
 
 pytestmark = pytest.mark.django_db
-KEYS = answer_keys(get_framework())
+KEYS = answer_keys(framework_get("default", 3))
 
 
 def save(interaction, user, answers, *, base_revision, base_answers):
-    framework = get_framework()
+    framework = framework_get("default", 3)
     checked, errors = check_answers(framework, answers)
     assert not errors
     return services.assessment_save_draft(

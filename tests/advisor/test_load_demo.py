@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from advisor import services
 from advisor.engine import evaluate, parse_answers
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.models import Assessment, Interaction, Membership, Team
 from decisions.models import Decision, Revision, Status
 from tests.factories import (
@@ -169,7 +169,7 @@ def test_changed_answers_on_a_demo_interaction_keep_the_log_empty(capsys):
         target=ServiceFactory(system=system, name="Fraud"), name="Score fraud risk",
         description="", user=user,
     )  # fmt: skip
-    framework = get_framework()
+    framework = framework_get("default", 3)
     answers = parse_answers(framework, {"operation": "query", "user_waiting": "yes"})
     services.assessment_save_draft(
         interaction_id=interaction.pk, user=user, answers=answers,

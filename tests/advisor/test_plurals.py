@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.presenters import _flip_sentence
 from tests.factories import record_decision
 
-FRAMEWORK = get_framework()
+FRAMEWORK = framework_get("default", 3)
 NAMES = {pattern.key: pattern.name for pattern in FRAMEWORK.patterns}
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from advisor.frameworks import new_team_framework
 from advisor.models import Assessment
 from advisor.questionnaire import base_token
 from tests.factories import SystemFactory, make_interaction
@@ -35,7 +36,7 @@ def draft(interaction) -> Assessment:
 
 def started_from(interaction, revision: int = 0, answers=None) -> str:
     """The base a page loaded at `revision` with `answers` posts back."""
-    return base_token(interaction.pk, revision, answers or {})
+    return base_token(interaction.pk, revision, answers or {}, new_team_framework())
 
 
 def score(client, interaction, data, *, base=None, **headers):
@@ -226,22 +227,6 @@ class TestLiveScoring:
         assert response.status_code == 422
         assert "Expected a whole number." in response.text
         assert "Expected a number." in response.text
-
-    def test_an_unknown_framework_in_the_form_is_a_400(self, client, editor, interaction):
-        client.force_login(editor)
-        response = score(client, interaction, {"framework": "nope"}, **HTMX)
-        assert response.status_code == 400
-
-    @pytest.mark.parametrize("name", ["./default", "../fixtures/frameworks/default", "/etc/x.json",
-                                      "default\x00", "default/"])  # fmt: skip
-    def test_a_framework_name_never_reaches_the_file_system(self, client, editor, interaction,
-                                                             name):  # fmt: skip
-        from advisor import frameworks
-
-        client.force_login(editor)
-        response = score(client, interaction, {"framework": name}, **HTMX)
-        assert response.status_code == 400
-        assert frameworks._load.cache_info().currsize <= len(frameworks.framework_names())
 
     def test_an_expired_session_sends_htmx_to_the_login_page(self, client, interaction):
         response = score(client, interaction, RESERVE, **HTMX)

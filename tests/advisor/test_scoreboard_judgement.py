@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from advisor.engine import evaluate, parse_answers
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.presenters import build_scoreboard
 from advisor.questionnaire import base_token
 from tests.advisor.engine.helpers import scenario_files
@@ -21,7 +21,7 @@ from tests.factories import SystemFactory, make_interaction
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-FRAMEWORK = get_framework()
+FRAMEWORK = framework_get("default", 3)
 SCENARIOS = {path.stem: json.loads(path.read_text()) for path in scenario_files()}
 QUERY_ONLY = ("ordering", "replay", "drop_policy", "consumers")  # not asked of a query
 DROP = FRAMEWORK.questions_by_key["drop_policy"]

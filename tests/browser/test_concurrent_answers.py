@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.models import Assessment, Role
 from tests.browser.conftest import log_in
 from tests.browser.test_questionnaire import answer
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def choice(page, key: str, value: str):
     """The radio button of one choice, found by its label inside its question."""
-    question = get_framework().questions_by_key[key]
+    question = framework_get("default", 3).questions_by_key[key]
     label = next(c.label for c in question.choices if c.key == value)
     return page.locator(f"#question-{key}").get_by_label(label, exact=True)
 

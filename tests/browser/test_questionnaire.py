@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from advisor.engine import evaluate, parse_answers
-from advisor.frameworks import get_framework
+from advisor.frameworks import framework_get
 from advisor.models import Role
 from tests.advisor.engine.helpers import scenario_files
 from tests.browser.conftest import log_in
@@ -29,7 +29,7 @@ def editor_page(page):
 
 def answer(page, key, value) -> None:
     """Answer one question the way a person would: click its labels, type its number."""
-    framework = get_framework()
+    framework = framework_get("default", 3)
     if key in framework.inputs_by_key:
         page.get_by_label(framework.inputs_by_key[key].label).fill(str(value))
         return
@@ -68,7 +68,9 @@ def test_answering_a_shared_scenario_click_by_click_shows_its_recommendation_liv
 
     expect(recommendation(page)).to_have_attribute("data-pattern", scenario["expect"])
     expect(page.locator("#draft-status")).to_contain_text("Draft saved at")
-    result = evaluate(framework := get_framework(), parse_answers(framework, scenario["answers"]))
+    result = evaluate(
+        framework := framework_get("default", 3), parse_answers(framework, scenario["answers"])
+    )
     applying = len(framework.questions) - len(result.not_applicable)
     expect(page.locator("#scoreboard")).to_contain_text(
         f"{applying - len(result.unanswered)} of {applying} questions answered"
@@ -161,7 +163,7 @@ def test_a_question_folds_away_when_the_operation_makes_it_moot_and_back_with_it
         system=SystemFactory(team=page.editor_team),
         answers={"operation": "command", "drop_policy": "must_not_lose"},
     )
-    framework = get_framework()
+    framework = framework_get("default", 3)
     drop = framework.questions_by_key["drop_policy"]
     kept = next(choice.label for choice in drop.choices if choice.key == "must_not_lose")
     page.goto(f"/interactions/{interaction.pk}/")

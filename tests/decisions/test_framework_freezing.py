@@ -21,7 +21,7 @@ def test_recording_freezes_the_framework_once_for_all_its_records():
     second = record_decision(make_interaction(name="Two", answers=NOBODY_WAITS))
     assert first.framework_frozen_id == second.framework_frozen_id
     frozen = FrameworkVersion.objects.get()
-    assert (frozen.name, frozen.version) == ("default", frameworks.get_framework().version)
+    assert (frozen.name, frozen.version) == frameworks.new_team_framework()
     with pytest.raises(ValueError, match="cannot be changed"):
         frozen.save()
 
@@ -41,5 +41,5 @@ def test_records_from_before_freezing_get_the_version_they_name():
     lost.refresh_from_db()
     assert older.framework_frozen.version == 1
     assert "advice_requires" not in older.framework_frozen.document  # the file as v1 was
-    assert current.framework_frozen.version == frameworks.get_framework().version
+    assert current.framework_frozen.version == frameworks.new_team_framework()[1]
     assert lost.framework_frozen is None  # no copy of version 99 anywhere: left unfrozen

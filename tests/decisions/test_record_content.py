@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from advisor import frameworks
+from advisor.engine import framework_files
 from advisor.models import Role
 from decisions.models import Decision
 from tests.factories import (
@@ -72,7 +73,7 @@ class TestTheChosenOptionDrivesTheRecord:
         )  # fmt: skip
         assert response.status_code == 302
         decision = Decision.objects.get()
-        framework = frameworks.get_framework()
+        framework = frameworks.framework_get("default", 3)
         sync, async_ = framework.pattern("sync"), framework.pattern("async")
         assert decision.good_consequences == "\n".join(f"- {c}" for c in sync.good_consequences)
         assert decision.bad_consequences == "\n".join(f"- {c}" for c in sync.bad_consequences)
@@ -109,7 +110,7 @@ class TestTheChosenOptionDrivesTheRecord:
         )
         assert response.status_code == 200
         assert response.text.lstrip().startswith('<form id="decision-form"')
-        bad = frameworks.get_framework().pattern("sync").bad_consequences[0]
+        bad = frameworks.framework_get("default", 3).pattern("sync").bad_consequences[0]
         assert escape(bad) in response.text
         assert "You are choosing Synchronous request-response against the advice" in response.text
         assert not Decision.objects.exists()
@@ -121,7 +122,7 @@ class TestTheChosenOptionDrivesTheRecord:
         response = client.post(reverse("decision_record", args=[interaction.pk]), data)
         assert response.status_code == 200
         assert "<!doctype html>" in response.text
-        bad = frameworks.get_framework().pattern("sync").bad_consequences[0]
+        bad = frameworks.framework_get("default", 3).pattern("sync").bad_consequences[0]
         assert escape(bad) in response.text
         assert not Decision.objects.exists()
 
@@ -236,16 +237,15 @@ class TestFrozenRendering:
         client.force_login(editor)
         before = client.get(reverse("decision_detail", args=[decision.pk])).text
         # The framework file is edited: a question, a choice and a pattern renamed.
-        source = json.loads((frameworks.FRAMEWORKS_DIR / "default.json").read_text())
+        source = json.loads((framework_files.FRAMEWORKS_DIR / "default.json").read_text())
         source["questions"][1]["text"] = "RENAMED QUESTION"
         source["questions"][1]["choices"][3]["label"] = "RENAMED CHOICE"
         source["patterns"][1]["name"] = "RENAMED PATTERN"
         (tmp_path / "default.json").write_text(json.dumps(source))
-        monkeypatch.setattr(frameworks, "FRAMEWORKS_DIR", tmp_path)
-        monkeypatch.setattr("advisor.engine.framework_files.FRAMEWORKS_DIR", tmp_path)
+        monkeypatch.setattr(framework_files, "FRAMEWORKS_DIR", tmp_path)
         frameworks.clear_caches()
         try:
-            assert frameworks.get_framework().pattern("async").name == "RENAMED PATTERN"
+            assert frameworks.framework_get("default", 3).pattern("async").name == "RENAMED PATTERN"
             after = client.get(reverse("decision_detail", args=[decision.pk])).text
             markdown = client.get(reverse("decision_export_markdown", args=[decision.pk])).text
         finally:

@@ -221,9 +221,9 @@ class TestReadiness:
 
     def test_the_drivers_never_show_a_readiness_key(self, team, editor):
         from advisor.engine import evaluate, parse_answers
-        from advisor.frameworks import get_framework
+        from advisor.frameworks import framework_get
 
-        framework = get_framework()
+        framework = framework_get("default", 3)
         result = evaluate(framework, parse_answers(framework, NOT_READY))
         for chosen in framework.pattern_keys:
             text = drivers_text(framework, result, chosen)

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from advisor.engine import EngineError, evaluate, load_framework, parse_answers
+from advisor.frameworks import framework_get
 
 
 class Command(BaseCommand):
@@ -24,12 +25,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--framework", default="default",
-            help="framework name (in fixtures/frameworks/) or path to a framework JSON file",
+            help="a shipped framework by name (its newest version) or name:version, "
+            "or the path of a framework JSON file",
         )  # fmt: skip
 
     def handle(self, *args, **options) -> None:
         try:
-            framework = load_framework(options["framework"])
+            framework = self._framework(options["framework"])
             document = self._read(options["file"])
             raw = document.get("answers", document) if isinstance(document, dict) else document
             answers = parse_answers(framework, raw)
@@ -37,6 +39,15 @@ class Command(BaseCommand):
         except EngineError as error:
             raise CommandError(str(error), returncode=2) from None
         self.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+
+    def _framework(self, given: str):
+        """The shipped framework `given` names as name:version, the newest version of the
+        one it names alone, or the one in the file it is the path of. This command is the only
+        place a framework is read from a path."""
+        name, colon, version = given.partition(":")
+        if colon and version.isdigit() and "/" not in name:
+            return framework_get(name, int(version))
+        return load_framework(given)
 
     def _read(self, name: str):
         try:
