@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -54,6 +56,29 @@ def outsider(other_team):
 def pytest_configure(config) -> None:
     # Password hashing is deliberately slow; tests need correctness, not key stretching.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Tests that touch no database (the pure engine, `manage.py advise` in a subprocess, the real
+# ADR tools on committed files) give the same result on any backend: they run in the SQLite
+# run only, and the PostgreSQL run skips them saying so.
+DATABASE_INDEPENDENT = (
+    "tests/advisor/engine/",
+    "tests/advisor/test_advise_command.py",
+    "tests/tools/test_harness.py",
+    "tests/tools/test_tool_fixtures.py",
+    "tests/loadtest/",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    skip = pytest.mark.skip(reason="touches no database: runs in the SQLite run")
+    root = Path(str(config.rootpath))
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        if where.startswith(DATABASE_INDEPENDENT):
+            item.add_marker(skip)
 
 
 def pytest_report_header(config) -> str:
