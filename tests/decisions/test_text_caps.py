@@ -97,6 +97,13 @@ class TestForms:
             "Keep this within 20,000 characters (it has 23,512)."
         )
         assert not Decision.objects.exists()
+        # The top of the form says nothing was recorded and links to the field, which may
+        # be screens further down.
+        assert "Nothing was recorded yet." in response.text
+        assert (
+            '<li><a href="#id_context">Context and problem statement</a>: '
+            "Keep this within 20,000 characters (it has 23,512).</li>"
+        ) in response.text
 
     def test_line_breaks_count_as_the_record_stores_them(self, client, editor, decision):
         # Browsers post CRLF; the record keeps LF, so a text at its cap fits.
