@@ -1,12 +1,14 @@
-"""Live re-scoring benchmark: the questionnaire's htmx re-score against /healthz.
+"""Live re-scoring benchmark: the questionnaire's htmx re-score against GET /healthz.
 
     python bench/rescore.py [--requests 300]
 
-Starts gunicorn (one sync worker, production settings) on a throwaway SQLite database,
-logs in as a generated editor, then times the htmx re-score POST and GET /healthz
-alternately over one keep-alive connection, and reports medians and their ratio. It also
-counts the database queries of one re-score with Django's test client. Goal: the re-score
-median at most 3x /healthz, and at most 3 queries. Prints figures only.
+Starts gunicorn (one sync worker, production settings) on a throwaway SQLite database (or
+the one DATABASE_URL names), logs in as a generated editor, then times the htmx re-score
+POST and GET /healthz alternately over one keep-alive connection: /healthz is the cheapest
+request that still passes every middleware and asks the database, so the ratio of the
+medians is what re-scoring itself costs. It also counts the database queries of one
+re-score with Django's test client, against those of the questionnaire page itself. Goals:
+the re-score median at most 3x /healthz, and at most 3 queries.
 """
 
 from __future__ import annotations
@@ -16,16 +18,25 @@ import http.client
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    ROOT,
+    Row,
+    add_output_argument,
+    django_setup,
+    figure_at_most,
+    median,
+    percentile,
+    ratio_at_most,
+    report,
+)
 
 ANSWERS = {  # the shared fraud-scoring scenario, as the form posts it
     "dominant_constraint": "resilience", "operation": "query", "caller_needs_result": "yes",
@@ -36,6 +47,9 @@ ANSWERS = {  # the shared fraud-scoring scenario, as the form posts it
     "consumers": "one", "broker_experience": "strong",
     "capabilities": ["timeouts_retries", "queue_depth_alerts", "tracing", "idempotency_keys"],
 }  # fmt: skip
+USERNAME, PASSWORD = "bench", "bench-password-1"
+WARM_UP = 20  # requests of each kind not counted
+BASE = re.compile(r'id="id_base" value="([^"]+)"')
 
 
 def free_port() -> int:
@@ -44,42 +58,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(database: Path) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "advisor.settings",
-        "STATIC_ROOT": str(database.parent / "static"),
-    }
+def prepare() -> int:
+    """An editor, a system and an interaction, made through the services; the interaction's
+    id."""
+    from django.contrib.auth import get_user_model
 
+    from advisor import services
 
-def prepare(env: dict) -> int:
-    """Migrate and create an editor, a system and an interaction; return the interaction id."""
-    for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    script = (
-        "from django.contrib.auth import get_user_model\n"
-        "from advisor import services\n"
-        "from advisor.models import Role, Membership\n"
-        "user = get_user_model().objects.create_user('bench', password='bench-password-1')\n"
-        "team = services.team_create(name='Bench', owner=user)\n"
-        "system = services.system_create(team=team, name='Shop')\n"
-        "a = services.service_create(system=system, name='Payments')\n"
-        "b = services.service_create(system=system, name='Fraud')\n"
-        "i = services.interaction_create(system=system, source=a, target=b, name='Score',"
-        " description='', user=user)\n"
-        "print(i.pk)\n"
+    user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
+    team = services.team_create(name="Bench", owner=user)
+    system = services.system_create(team=team, name="Shop")
+    source = services.service_create(system=system, name="Payments")
+    target = services.service_create(system=system, name="Fraud")
+    interaction = services.interaction_create(
+        system=system, source=source, target=target, name="Score", description="", user=user
     )
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return int(done.stdout.strip().splitlines()[-1])
+    return interaction.pk
 
 
 class Client:
@@ -108,8 +102,7 @@ def log_in(client: Client) -> None:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     status, _ = client.request(
         "POST", "/login/",
-        urlencode({"csrfmiddlewaretoken": token, "username": "bench",
-                   "password": "bench-password-1"}),
+        urlencode({"csrfmiddlewaretoken": token, "username": USERNAME, "password": PASSWORD}),
         {"Referer": "http://127.0.0.1/login/"},
     )  # fmt: skip
     if status != 302:
@@ -119,10 +112,10 @@ def log_in(client: Client) -> None:
 def time_requests(client: Client, interaction: int, count: int):
     healthz, rescore = [], []
     path = f"/interactions/{interaction}/"
-    base = re.search(r'id="id_base" value="([^"]+)"', client.request("GET", path)[1]).group(1)
+    base = BASE.search(client.request("GET", path)[1]).group(1)
     headers = {"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"],
                "Referer": "http://127.0.0.1/"}  # fmt: skip
-    for index in range(count + 20):
+    for index in range(count + WARM_UP):
         start = time.perf_counter()
         status, _ = client.request("GET", "/healthz")
         health_time = time.perf_counter() - start
@@ -132,74 +125,83 @@ def time_requests(client: Client, interaction: int, count: int):
         status, page = client.request("POST", path, body, headers)
         score_time = time.perf_counter() - start
         assert status == 200, (status, page[:300])
-        base = re.search(r'id="id_base" value="([^"]+)"', page).group(1)
-        if index >= 20:  # warm-up requests are not counted
+        base = BASE.search(page).group(1)
+        if index >= WARM_UP:
             healthz.append(health_time * 1000)
             rescore.append(score_time * 1000)
     return healthz, rescore
 
 
-def count_queries(env: dict, interaction: int) -> int:
-    os.environ.update(env)
-    import django
-
-    django.setup()
+def count_queries(interaction: int) -> tuple[int, int]:
+    """Queries of one re-score, and of the questionnaire page it re-scores."""
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
 
-    from advisor.models import Assessment
-
     client = DjangoClient(SERVER_NAME="127.0.0.1")
-    client.login(username="bench", password="bench-password-1")
-    from advisor.questionnaire import base_token
-
-    draft = Assessment.objects.get(interaction_id=interaction)
-    base = base_token(interaction, draft.revision, draft.answers)
+    client.force_login(get_user_model().objects.get(username=USERNAME))
+    path = f"/interactions/{interaction}/"
+    with CaptureQueriesContext(connection) as page_queries:
+        page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    base = BASE.search(page.text).group(1)
     with CaptureQueriesContext(connection) as captured:
-        response = client.post(
-            f"/interactions/{interaction}/",
-            {**ANSWERS, "base": base}, headers={"HX-Request": "true"},
-        )  # fmt: skip
+        response = client.post(path, {**ANSWERS, "base": base}, headers={"HX-Request": "true"})
     assert response.status_code == 200, response.status_code
-    return len(captured.captured_queries)
+    return len(captured.captured_queries), len(page_queries.captured_queries)
+
+
+def serve(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "advisor.wsgi", "--workers", "1",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=os.environ.copy(),
+    )  # fmt: skip
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start within 30 s")
+
+
+def measure(requests: int) -> list[Row]:
+    database = django_setup(pages=True)
+    interaction = prepare()
+    port = free_port()
+    server = serve(port)
+    try:
+        client = Client(port)
+        log_in(client)
+        healthz, rescore = time_requests(client, interaction, requests)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    queries, page_queries = count_queries(interaction)
+    note = (
+        f"Re-score rows: {requests} requests of each kind, taking turns over one keep-alive "
+        f"connection to gunicorn (1 sync worker, production settings), after {WARM_UP} not "
+        f"counted; wall-clock medians. The query count is the test client's."
+    )
+    return [
+        Row("Re-score (htmx POST of the questionnaire), median", median(rescore), "ms",
+            median(healthz), "GET /healthz, median", ratio_at_most(3), note, database),
+        Row("Re-score, 95th percentile", percentile(rescore, 0.95), "ms",
+            percentile(healthz, 0.95), "GET /healthz, 95th percentile", database=database),
+        Row("Re-score: database queries", queries, "queries", page_queries,
+            "the questionnaire page (GET)", figure_at_most(3, "queries"), database=database),
+    ]  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
+    add_output_argument(parser)
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory:
-        env = environment(Path(directory) / "bench.sqlite3")
-        interaction = prepare(env)
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "advisor.wsgi", "--workers", "1",
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            client = Client(port)
-            log_in(client)
-            healthz, rescore = time_requests(client, interaction, options.requests)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-        queries = count_queries(env, interaction)
-
-    health_median, score_median = statistics.median(healthz), statistics.median(rescore)
-    print(f"requests each:         {options.requests} (gunicorn, 1 sync worker, SQLite)")
-    print(f"GET /healthz median:   {health_median:.2f} ms")
-    p95 = sorted(rescore)[int(len(rescore) * 0.95)]
-    print(f"re-score median:       {score_median:.2f} ms  (p95 {p95:.2f} ms)")
-    print(f"ratio:                 {score_median / health_median:.2f}x  (goal <= 3x)")
-    print(f"queries per re-score:  {queries}  (goal <= 3)")
+    report(measure(options.requests), options)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,10 @@
 The URL fetcher lets WeasyPrint read only the app's own static files and `data:` URIs.
 Anything else a page might refer to (a `file://` path, an `http://` address) is refused, so
 a PDF can never read the server's disk or call out to the network.
+
+What WeasyPrint would otherwise make again for every PDF is made once: the fetcher's TLS
+context, which it never uses, and the font configuration, one per thread
+(bench/decision_pdf.py measures what each costs).
 """
 
 from __future__ import annotations
@@ -10,11 +14,14 @@ from __future__ import annotations
 import logging
 import mimetypes
 import posixpath
+import ssl
+import threading
 
 from django.contrib.staticfiles.finders import FileSystemFinder
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from decisions.models import Decision
@@ -22,12 +29,19 @@ from decisions.models import Decision
 LOGGER = logging.getLogger(__name__)
 # Static files are addressed under this made-up origin; nothing is ever fetched from it.
 STATIC_ORIGIN = "https://crossroads.static/"
+# WeasyPrint's fetcher makes a TLS context for https:// addresses, reading the system's
+# certificates (tens of milliseconds), each time one is made, so for every PDF. This one
+# serves STATIC_ORIGIN from disk and refuses every other address: it never opens a TLS
+# connection, and should one ever be tried, a context that trusts no certificate fails it.
+_NO_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+_THREAD = threading.local()
 
 
 class StaticOnlyFetcher(URLFetcher):
     """Serves the app's static files and data: URIs; refuses everything else."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("ssl_context", _NO_TLS)
         super().__init__(*args, allowed_protocols={"data", "https"}, **kwargs)
         self.refused: list[str] = []
 
@@ -59,11 +73,21 @@ def _project_static_file(path: str) -> str | None:
         return None
 
 
+def font_configuration() -> FontConfiguration:
+    """This thread's fonts, found once: WeasyPrint would make a configuration (loading the
+    system's fonts, with nothing measured yet) for every PDF. Pango's font maps may not be
+    shared between threads, so each thread has its own."""
+    fonts = getattr(_THREAD, "fonts", None)
+    if fonts is None:
+        fonts = _THREAD.fonts = FontConfiguration()
+    return fonts
+
+
 def render_html_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:
     """WeasyPrint on HTML whose static files are under STATIC_ORIGIN."""
     return HTML(
         string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher or StaticOnlyFetcher()
-    ).write_pdf()
+    ).write_pdf(font_config=font_configuration())
 
 
 def decision_pdf_html(context: dict) -> str:
