@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from advisor.models import Team
 from decisions import dialects
+from decisions.models import EXPORT_JOB_TEXTS
 from decisions.selectors import decisions_for_export
 
 Progress = Callable[[int, int], None]
@@ -31,6 +32,13 @@ FORMAT_LABELS = {
 }
 FORMATS = tuple(FORMAT_LABELS)
 
+# What an export job keeps of the file's name and of the notes on what the format could
+# not hold.
+FILENAME_LENGTH = EXPORT_JOB_TEXTS["filename"]
+SUMMARY_LENGTH = EXPORT_JOB_TEXTS["summary"]
+# A file name keeps the whole of a team's slug (unique, and short).
+TEAM_SLUG_LENGTH = Team._meta.get_field("slug").max_length
+
 
 @dataclass(frozen=True)
 class ExportFile:
@@ -42,7 +50,18 @@ class ExportFile:
 
     @property
     def summary(self) -> str:
-        return " ".join(self.notes)
+        """The notes as one text within what an export job keeps: whole notes, and how many
+        more there were when they do not all fit (a page reads the first ones, not all)."""
+        summary = " ".join(self.notes)
+        if len(summary) <= SUMMARY_LENGTH:
+            return summary
+        kept: list[str] = []
+        for count, note in enumerate(self.notes):
+            more = f"And {len(self.notes) - count:,} more of the same kind."
+            if len(" ".join([*kept, note, more])) > SUMMARY_LENGTH:
+                return " ".join([*kept, more])
+            kept.append(note)
+        return summary  # not reached: all the notes together are longer than the cap
 
 
 def _ignore(done: int, total: int) -> None:
@@ -50,8 +69,23 @@ def _ignore(done: int, total: int) -> None:
 
 
 def export_filename(team: Team, system: str, format: str, extension: str) -> str:
-    scope = slugify(f"{team.slug} {system}") if system else team.slug
-    return f"{scope}-decisions-{format}-{timezone.localdate():%Y%m%d}.{extension}"
+    """The export's file name: the team's slug, the system's (when one is exported), the
+    format and the day, within what an export job keeps (slugs cut after a whole word)."""
+    tail = f"-decisions-{format}-{timezone.localdate():%Y%m%d}.{extension}"
+    scope = _slug_within(team.slug, TEAM_SLUG_LENGTH)
+    if system_slug := slugify(system):
+        room = FILENAME_LENGTH - len(tail) - len(scope) - 1
+        scope = f"{scope}-{_slug_within(system_slug, room)}"
+    return scope + tail
+
+
+def _slug_within(slug: str, limit: int) -> str:
+    """`slug` in at most `limit` characters: cut after its last whole word that fits, or
+    within a word when a single one is longer than half of it."""
+    if len(slug) <= limit:
+        return slug
+    end = slug.rfind("-", 0, limit + 1)
+    return slug[:end] if end >= limit // 2 else slug[:limit]
 
 
 def zip_bytes(files: dict[str, str]) -> bytes:

@@ -235,6 +235,21 @@ class Revision(models.Model):
         raise ValueError("A revision cannot be deleted on its own.")
 
 
+# How long each text of an export job may be. Every one is the app's own: a format's key,
+# the task backend's id, a file name made to fit (decisions.exporting), a media type, the
+# notes on what the format could not hold (whole ones kept within the cap) and why it
+# failed, in the exports' own sentences. The system's name has no check of its own: it is
+# one of the team's (a decision kept from before the caps on SQLite may have a longer one).
+EXPORT_JOB_TEXTS: dict[str, int] = {
+    "format": 20,
+    "task_id": 64,
+    "filename": 200,
+    "content_type": 100,
+    "summary": 5_000,
+    "error": 1_000,
+}
+
+
 class ExportJob(models.Model):
     """A whole-log export made in the background: a zip in one ADR dialect, the JSON, or
     the PDF. The worker reports progress as it goes (`done` of `total`) and beats
@@ -252,16 +267,16 @@ class ExportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    format = models.CharField(max_length=20)
+    format = models.CharField(max_length=EXPORT_JOB_TEXTS["format"])
     system_name = models.CharField(max_length=120, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(max_length=EXPORT_JOB_TEXTS["task_id"], blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
+    filename = models.CharField(max_length=EXPORT_JOB_TEXTS["filename"], blank=True)
+    content_type = models.CharField(max_length=EXPORT_JOB_TEXTS["content_type"], blank=True)
     size = models.PositiveBigIntegerField(default=0)
     data = models.BinaryField(null=True, blank=True, editable=False)
     summary = models.TextField(blank=True)
@@ -273,6 +288,10 @@ class ExportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["team", "-created_at"])]
+        constraints = [
+            length_at_most(name, cap, name=f"exportjob_{name}_length")
+            for name, cap in EXPORT_JOB_TEXTS.items()
+        ]
 
     def __str__(self) -> str:
         return f"{self.team}: {self.format} export ({self.get_state_display().lower()})"

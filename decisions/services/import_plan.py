@@ -43,6 +43,8 @@ class FileReport:
 class ImportPlan:
     files: list[FileReport] = field(default_factory=list)
     frameworks: dict[str, dict] = field(default_factory=dict)
+    # Each framework file with the document it brings (two files may claim one digest).
+    framework_files: list[tuple[FileReport, dict]] = field(default_factory=list)
     # Filled once the files are read and numbered: the records by file name and number,
     # and the numbers the team has already.
     by_file: dict[str, FileReport] = field(default_factory=dict)
@@ -115,7 +117,9 @@ def _read(upload: Upload, plan: ImportPlan) -> None:
         plan.files.append(report)
         record = report.record
         if record is not None and record.frozen and record.frozen.get("format") == FRAMEWORK_FORMAT:
-            plan.frameworks[str(record.frozen.get("digest"))] = record.frozen.get("document")
+            document = record.frozen["document"]
+            plan.frameworks[str(record.frozen["digest"])] = document
+            plan.framework_files.append((report, document))
             report.record, report.skipped = None, "framework version of the records"
 
 
@@ -307,14 +311,12 @@ def import_plan(team: Team, upload: Upload) -> ImportPlan:
 
 def _check_frameworks(plan: ImportPlan) -> None:
     """Every JSON record's framework version is stored here already or comes with the
-    upload, as a document that reads as a framework (one query for all of them)."""
-    for report in plan.files:
-        document = plan.frameworks.get(report.path.rsplit("/", 1)[-1].removesuffix(".json"))
-        if report.skipped and document is not None:
-            try:
-                parse_framework(document)
-            except (FrameworkError, KeyError, TypeError, ValueError) as error:
-                report.skipped, report.problem = "", f"it is not a valid framework ({error})."
+    upload, as a document that can be stored as it is and reads as a framework (one query
+    for all of them)."""
+    for report, document in plan.framework_files:
+        problem = framework_problem(document)
+        if problem:
+            report.skipped, report.problem = "", problem
     json_records = [f for f in plan.files if f.creates and f.record.frozen]
     digests = {f.record.frozen["framework"]["digest"] for f in json_records}
     stored = set(
@@ -329,3 +331,29 @@ def _check_frameworks(plan: ImportPlan) -> None:
             f"it was scored with framework {framework['name']} v{framework['version']}, which "
             f"this installation does not have; import it with its frameworks/{digest}.json."
         )
+
+
+# The longest framework name a stored framework version holds.
+FRAMEWORK_NAME = FrameworkVersion._meta.get_field("name").max_length
+
+
+def framework_problem(document: dict) -> str:
+    """Why a framework document an upload brings cannot be stored as the framework version
+    its records were scored with; "" when it can. Its name and version are stored as the
+    document gives them, so they are held to what the stored version's columns take."""
+    name, version = document.get("name"), document.get("version")
+    if not isinstance(name, str) or not name.strip():
+        return "its framework has no name."
+    if len(name) > FRAMEWORK_NAME:
+        return (
+            f"its framework's name is longer than {FRAMEWORK_NAME} characters "
+            f"(it has {len(name):,})."
+        )
+    whole = isinstance(version, int) and not isinstance(version, bool)
+    if not whole or not 1 <= version <= LARGEST_NUMBER:
+        return f"its framework's version is not a whole number between 1 and {LARGEST_NUMBER}."
+    try:
+        parse_framework(document)
+    except (FrameworkError, KeyError, TypeError, ValueError) as error:
+        return f"it is not a valid framework ({error})."
+    return ""

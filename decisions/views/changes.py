@@ -25,6 +25,7 @@ from decisions.views.common import (
     choice_context,
     refilled_initial,
 )
+from decisions.views.pages import render_decision_page
 
 TEMPLATE = "decisions/decision_form.html"
 
@@ -168,11 +169,7 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_decision_for_user(request, pk, access.WRITE)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(form.errors.get("note", [])) or "Choose a status to move the decision to.",
-        )
-        return redirect("decision_detail", pk=pk)
+        return render_decision_page(request, decision, status_form=form)
     try:
         services.decision_change_status(
             decision=decision, user=request.user, status=form.cleaned_data["status"],

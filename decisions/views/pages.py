@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor import access
-from advisor.frameworks import framework_for_record, get_framework
+from advisor.frameworks import framework_for_record, team_framework
 from decisions import dialects
 from decisions.diff import revision_diff
 from decisions.document import record_context
-from decisions.forms import InteractionLinkForm
+from decisions.forms import InteractionLinkForm, StatusForm
 from decisions.models import TRANSITIONS, Decision, DecisionLink, Revision, Status
 from decisions.views.common import (
     _get_decision_for_user,
@@ -36,6 +36,14 @@ _IMPORTED_FROM = re.compile(r"^Imported from (?P<path>.+) \((?P<dialect>[^()]*)\
 @login_required
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_decision_for_user(request, pk, access.READ)
+    return render_decision_page(request, decision)
+
+
+def render_decision_page(
+    request: HttpRequest, decision: Decision, *, status_form: StatusForm | None = None
+) -> HttpResponse:
+    """The record's page; with `status_form`, the status change posted from it, shown again
+    with what was typed and why it was refused (422)."""
     can_write = access.can(decision.viewer_role, access.WRITE)
     # The records its named links name, read with the links (not one query per link).
     prefetch_related_objects(
@@ -50,6 +58,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         can_write=can_write,
         next_statuses=[Status(s) for s in TRANSITIONS[decision.status]] if can_write else [],
+        status_form=status_form or StatusForm(),
         revision_count=decision.revisions.count(),
         import_note=import_note(decision) if decision.imported else None,
         outcome_in_file=any(
@@ -57,7 +66,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         link_form=InteractionLinkForm(team=decision.team) if linkable else None,
     )  # fmt: skip
-    return render(request, "decisions/decision_detail.html", context)
+    status = 422 if status_form is not None and status_form.errors else 200
+    return render(request, "decisions/decision_detail.html", context, status=status)
 
 
 def import_note(decision: Decision) -> dict[str, Any]:
@@ -92,7 +102,9 @@ def decision_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     # The list needs who, when and why; only the two revisions compared are read in full.
     revisions = list(decision.revisions.select_related("author").defer("data").order_by("-version"))
     # An imported record froze no framework: any framework reads its (empty) answers.
-    framework = get_framework() if decision.imported else framework_for_record(decision)
+    framework = (
+        team_framework(decision.team) if decision.imported else framework_for_record(decision)
+    )
     versions = {revision.version: revision for revision in revisions}
     to_version = _version(request.GET, "to", versions, revisions[0].version)
     from_version = _version(request.GET, "from", versions, max(1, to_version - 1))
