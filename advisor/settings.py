@@ -33,7 +33,11 @@ Requests:
 
 Teams:
     INVITATION_DAYS       how many days an invitation can be accepted (14).
-    A NUL or bytes that are not UTF-8 in the path, query string or form fields answer 400.
+    A NUL or bytes that are not UTF-8 in the path, query string or URL-encoded form fields
+    answer 400, and so does a request declaring a character set other than UTF-8. The fields
+    of a multipart form (the import's) are decoded by Django itself, which turns bytes that
+    are not UTF-8 into replacement characters (�) rather than refusing them; only a NUL in
+    them answers 400.
 
 Signing in (django-axes): failures are counted per account and per client address; past
 the limit, sign-ins for that account or from that address answer 429 until the cool-off
@@ -260,6 +264,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # would also reset the address's count, so an attacker with an account of their own could
 # sign into it between guesses at someone else's.
 AXES_RESET_ON_SUCCESS = False
+# A lockout ends AXES_COOLOFF_MINUTES after the failure that caused it: attempts refused
+# during it do not start it again (django-axes would, by default), or anyone could keep an
+# account locked forever with one wrong password every few minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "advisor.middleware.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "advisor.middleware.throttling.client_address"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -319,7 +327,10 @@ REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 
-# Only the app's own origin. Bootstrap draws its form controls with data: images.
+# Only the app's own origin. Bootstrap draws its form controls with data: images. No nonce:
+# the admin's only inline <style> (a change list with actions_on_top and actions_on_bottom
+# both off, which no admin here sets) would need the `csp` context processor, and with it
+# django-htmx's script tag would put a nonce on every page.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],

@@ -1,13 +1,14 @@
 """An unreachable database answers 503 with a page that says so, never a bare 500.
 
-Whenever reaching the database fails (OperationalError or InterfaceError: refused, reset,
-timed out, cut off by a deadline), the request gets templates/503.html with Retry-After,
+Whenever reaching the database fails (refused, reset, timed out, cut off by a deadline, out
+of connections, shutting down; on SQLite, locked for too long: see `is_unreachable`), the
+request gets templates/503.html with Retry-After, the error is logged with its traceback,
 the broken connection is dropped, and the next request connects afresh, so pages recover
-by themselves when the database is back. (The other OperationalErrors, a deadlock or a
-statement the server cancelled, get the same page: trying again is the right advice for
-them too.) A failure in a view is caught by `process_exception`; one outside any view
-(SessionMiddleware saving the session) reaches Django's 500 handling first, which reports
-it through `got_request_exception`, so the 500 it made is replaced here.
+by themselves when the database is back. Every other database error (a missing table or
+column, bad SQL, a deadlock) is a fault in the code and stays a 500. A failure in a view
+is caught by `process_exception`; one outside any view (SessionMiddleware saving the
+session) reaches Django's 500 handling first, which reports it through
+`got_request_exception`, so the 500 it made is replaced here.
 
 Each request also gets client-side deadlines (see `advisor.middleware.deadlines`): the
 connection's health check (a SELECT 1 on a connection kept from an earlier request) must
@@ -19,6 +20,7 @@ without trying to connect again in the same request.
 
 from __future__ import annotations
 
+import logging
 import sys
 from contextlib import ExitStack
 
@@ -28,11 +30,14 @@ from django.db import connections
 from django.dispatch import receiver
 
 from advisor.middleware.deadlines import (
-    UNREACHABLE,
     database_deadline,
     drop_connection,
+    is_unreachable,
 )
 from advisor.views.errors import database_unavailable
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE_LOG = "Answered 503: the database could not be reached"
 
 
 def health_check(connection, seconds: float) -> bool:
@@ -65,8 +70,9 @@ class _QueryDeadline:
         try:
             with database_deadline(context["connection"], self.seconds):
                 return execute(sql, params, many, context)
-        except UNREACHABLE:
-            self.request.database_unreachable = True
+        except Exception as error:
+            if is_unreachable(error):
+                self.request.database_unreachable = True
             raise
 
 
@@ -96,12 +102,17 @@ class DatabaseUnavailableMiddleware:
         for connection in connections.all(initialized_only=True):
             if not health_check(connection, seconds):
                 drop_connection(connection)
+                logger.error(
+                    "%s: the kept connection to %r did not answer its health check in %s s",
+                    UNAVAILABLE_LOG, connection.alias, seconds,
+                )  # fmt: skip
                 return database_unavailable()
         return None
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, UNREACHABLE):
+        if not is_unreachable(exception):
             return None
+        logger.error(UNAVAILABLE_LOG, exc_info=exception)
         for connection in connections.all(initialized_only=True):
             drop_connection(connection)
         return database_unavailable()
@@ -130,5 +141,7 @@ class DatabaseUnavailableMiddleware:
 def _note_unreachable_database(sender, request=None, **kwargs) -> None:
     """Note on the request that an exception Django is about to answer with its 500 page
     came from an unreachable database; the middleware answers 503 instead."""
-    if request is not None and isinstance(sys.exc_info()[1], UNREACHABLE):
+    error = sys.exc_info()[1]
+    if request is not None and error is not None and is_unreachable(error):
+        logger.error(UNAVAILABLE_LOG, exc_info=error)
         request.database_unreachable = True

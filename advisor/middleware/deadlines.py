@@ -21,12 +21,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.utils.connection import ConnectionProxy
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,15 @@ logger = logging.getLogger(__name__)
 # The longest the watchdog sleeps when nothing is due sooner: a deadline registered while it
 # sleeps is noticed within this time, so only deadlines shorter than this wake it early.
 IDLE_WAKE_SECONDS = 1.0
-# What reaching a database raises when it is down, unreachable or cut off.
+# What a database call may raise when the server is down, unreachable or cut off; only some
+# of these mean that (see `is_unreachable`), the rest are errors in the code or the data.
 UNREACHABLE = (OperationalError, InterfaceError)
+# PostgreSQL's SQLSTATEs for a server that cannot be reached or cannot take the connection:
+# class 08 (connection exceptions), shutting down or starting up, too many connections.
+POSTGRES_UNREACHABLE_CLASSES = ("08",)
+POSTGRES_UNREACHABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+# SQLite's only errors that trying again may cure: another writer's lock, a deadline.
+SQLITE_UNREACHABLE_MESSAGES = ("database is locked", "interrupted")
 
 
 class Deadline:
@@ -99,30 +107,42 @@ class _Watchdog:
 
     def _run(self) -> None:
         condition = self._condition
-        with condition:
-            while True:
+        while True:
+            with condition:
                 now = time.monotonic()
+                fired = []
                 for key, deadline in list(self._deadlines.items()):
                     if deadline.at <= now:
                         del self._deadlines[key]
-                        self._fire(deadline)
-                earliest = min((d.at for d in self._deadlines.values()), default=float("inf"))
-                self._wakes_at = min(earliest, now + IDLE_WAKE_SECONDS)
-                condition.wait(max(self._wakes_at - now, 0.0))
+                        fired.append((deadline, self._fire(deadline)))
+                if not fired:
+                    earliest = min((d.at for d in self._deadlines.values()), default=float("inf"))
+                    self._wakes_at = min(earliest, now + IDLE_WAKE_SECONDS)
+                    condition.wait(max(self._wakes_at - now, 0.0))
+                    continue
+            # Outside the lock: a slow log handler must not hold up the requests' queries.
+            for deadline, error in fired:
+                _log_firing(deadline, error)
 
     @staticmethod
-    def _fire(deadline: Deadline) -> None:
+    def _fire(deadline: Deadline) -> Exception | None:
         # Under the lock: the owner waits in `remove` until this is done.
         deadline.fired = True
         try:
             interrupt_connection(deadline.connection)
-        except Exception:  # the call will end by itself; never let the watchdog die
-            logger.exception("Could not interrupt a database call past its deadline")
-        else:
-            logger.warning(
-                "Cut off a database call to %r after it ran past its deadline",
-                deadline.connection.alias,
-            )
+        except Exception as error:  # the call will end by itself; never let the watchdog die
+            return error
+        return None
+
+
+def _log_firing(deadline: Deadline, error: Exception | None) -> None:
+    if error is not None:
+        logger.error("Could not interrupt a database call past its deadline", exc_info=error)
+    else:
+        logger.warning(
+            "Cut off a database call to %r after it ran past its deadline",
+            deadline.connection.alias,
+        )
 
 
 _watchdog = _Watchdog()
@@ -145,8 +165,51 @@ def database_deadline(connection, seconds: float | None) -> Iterator[Deadline | 
     _watchdog.add(deadline)
     try:
         yield deadline
+    except DatabaseError as error:
+        if deadline.fired:
+            error.deadline_fired = True  # `is_unreachable` reads it
+        raise
     finally:
         _watchdog.remove(deadline)
+        if deadline.fired:
+            # Fired late, as the call was ending: the call may have succeeded, but the
+            # connection's socket is shut down, so it must be checked before it is reused.
+            connection.errors_occurred = True
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached (down, hung, cut off by a
+    deadline, out of connections, or locked by another writer for too long), so the request
+    deserves a 503 and trying again later is the right advice. Any other database error (a
+    missing table, a syntax error, a deadlock, a broken constraint) is a fault to fix, and
+    stays a 500 with its traceback."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if getattr(error, "deadline_fired", False) or _a_connection_broke():
+        return True
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        message = str(cause).lower()
+        return any(known in message for known in SQLITE_UNREACHABLE_MESSAGES)
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return (
+            sqlstate.startswith(POSTGRES_UNREACHABLE_CLASSES)
+            or sqlstate in POSTGRES_UNREACHABLE_STATES
+        )
+    # No server's diagnosis: the driver itself failed to connect or lost the connection.
+    return True
+
+
+def _a_connection_broke() -> bool:
+    """Whether one of this thread's connections is closed or broken under Django's feet."""
+    for wrapper in connections.all(initialized_only=True):
+        raw = wrapper.connection
+        if raw is not None and (getattr(raw, "closed", False) or getattr(raw, "broken", False)):
+            return True
+    return False
 
 
 def checks_database_itself(view: Callable) -> Callable:

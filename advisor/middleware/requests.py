@@ -8,11 +8,14 @@
 - Unreadable (400): a NUL character or bytes that are not UTF-8 in the path, the query
   string or a form field. PostgreSQL cannot store a NUL in text and refuses it in a query
   parameter, and undecodable bytes would otherwise turn silently into replacement marks.
-  (Cookies are left alone: a bad one is simply not understood.)
+  (Cookies are left alone: a bad one is simply not understood.) A request declaring a
+  character set other than UTF-8 is refused too: Django would decode its query string and
+  form with it, and in UTF-7, say, `+AAA-` is a NUL that no check of the bytes would see.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl
@@ -35,6 +38,19 @@ UNREADABLE = (
 # again (`repercent_broken_unicode`): always a byte from 0x80 up. No Crossroads address holds
 # a percent sign, so one of these can only be such a byte (or a client's %25 before one).
 BROKEN_UTF8_IN_PATH = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
+
+
+def declares_other_charset(request) -> bool:
+    """Whether the request's Content-Type names a character set other than UTF-8, which
+    Django would then decode the query string and the form with. (Even ASCII: Django fails
+    on a query string holding anything else.)"""
+    if not request.encoding:
+        return False
+    try:
+        name = codecs.lookup(request.encoding).name
+    except LookupError:
+        return True
+    return name != "utf-8"
 
 
 def accepts_uploads(limit_setting: str) -> Callable:
@@ -148,6 +164,11 @@ class UnreadableInputMiddleware:
     def __call__(self, request):
         if "\x00" in request.path_info or BROKEN_UTF8_IN_PATH.search(request.path_info):
             return unreadable("its address")
+        if declares_other_charset(request):
+            return error_page(
+                400, "Crossroads reads requests in UTF-8 only, and this one declares another "
+                "character set in its Content-Type.", title="Request not readable",
+            )  # fmt: skip
         query = request.META.get("QUERY_STRING", "").encode("iso-8859-1", "replace")
         try:
             readable = not query or _readable_form(query)

@@ -20,8 +20,15 @@ logger = logging.getLogger("advisor.security")
 
 
 def _address(value: str) -> str | None:
+    """The IP address in one X-Forwarded-For entry, which some proxies write with the
+    client's port: `203.0.113.5:51234`, `[2001:db8::5]:51234` or `[2001:db8::5]`."""
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 

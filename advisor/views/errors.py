@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 DATABASE_UNAVAILABLE = (
-    "Crossroads cannot reach its database right now. Nothing you sent was saved partly; "
-    "try again in a minute."
+    "Crossroads cannot reach its database right now. Try again in a minute; if you were "
+    "saving a change, check first whether it was saved."
 )
 # Seconds a client (or a load balancer) is asked to wait before retrying a 503.
 RETRY_AFTER_SECONDS = 60

@@ -6,6 +6,8 @@ down, refusing connections, or hung with connections open.
 - With a connection kept from an earlier request, SELECT 1 runs on it in this thread under
   a client-side deadline (`advisor.middleware.deadlines`): a hung server has its socket
   shut down when the time is up, the query fails at once and the connection is dropped.
+  A kept connection that fails at once (the server restarted since it was opened) is
+  dropped too, and the check goes on as below on a fresh one, within the time left.
 - Without one, connecting could take the whole DB_CONNECT_TIMEOUT (the driver's floor is
   2 s), so a helper thread connects on a fresh connection of its own, runs SELECT 1 under
   what is left of the deadline, and closes it, while this request waits for it at most
@@ -43,13 +45,18 @@ def _select_one(wrapper, seconds: float) -> None:
         cursor.fetchone()
 
 
-def _answers_on_kept_connection(wrapper, seconds: float) -> bool:
+def _answers_on_kept_connection(wrapper, until: float) -> bool:
+    """Whether the kept connection answers; one that fails before its deadline (a restarted
+    server closed it) is dropped and the check goes on on a fresh connection."""
     wrapper.health_check_done = True  # this SELECT 1 is the check
     try:
-        _select_one(wrapper, seconds)
-    except DatabaseError:
+        _select_one(wrapper, max(until - time.monotonic(), 0.001))
+    except DatabaseError as error:
         drop_connection(wrapper)
-        return False
+        if getattr(error, "deadline_fired", False) or wrapper.connection is not None:
+            return False  # hung, or held by a transaction (tests only): no second connection
+        remaining = until - time.monotonic()
+        return remaining > 0 and _answers_on_fresh_connection(wrapper, remaining)
     return True
 
 
@@ -96,7 +103,7 @@ def database_answers(wrapper, seconds: float) -> bool:
     """Whether the database of `wrapper` (a Django connection, or the default connection's
     proxy, of this thread) answers SELECT 1 within `seconds`."""
     if wrapper.connection is not None:
-        return _answers_on_kept_connection(wrapper, seconds)
+        return _answers_on_kept_connection(wrapper, time.monotonic() + seconds)
     return _answers_on_fresh_connection(wrapper, seconds)
 
 

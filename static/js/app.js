@@ -85,4 +85,52 @@
       focusable.focus();
     }
   });
+
+  // A request htmx sent was refused (400, 413, 429, 503...) or never reached the server: no
+  // part of the page changes, so say why in the alert area at the top, with the refusal
+  // page's own message (its `.lead`). The next request that succeeds clears it.
+  var SEND_FAILED = "Crossroads could not be reached. Check your connection and try again.";
+
+  function refusalMessage(xhr) {
+    var text = "";
+    try {
+      var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var lead = page.querySelector(".lead");
+      text = lead ? lead.textContent.trim() : "";
+    } catch (error) {
+      text = "";
+    }
+    return text || "Crossroads could not do this (error " + xhr.status + "). " +
+      "Reload the page and try again.";
+  }
+
+  function showProblem(message) {
+    var area = document.getElementById("request-problem");
+    if (!area) {
+      return;
+    }
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger alert-dismissible";
+    alert.textContent = message;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("aria-label", "Dismiss");
+    close.addEventListener("click", function () { area.replaceChildren(); });
+    alert.appendChild(close);
+    area.replaceChildren(alert);
+  }
+
+  document.body.addEventListener("htmx:responseError", function (event) {
+    showProblem(refusalMessage(event.detail.xhr));
+  });
+  document.body.addEventListener("htmx:sendError", function () {
+    showProblem(SEND_FAILED);
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var area = document.getElementById("request-problem");
+    if (area && event.detail.successful) {
+      area.replaceChildren();
+    }
+  });
 })();

@@ -24,8 +24,8 @@ from advisor.middleware.deadlines import database_deadline
 from advisor.views import health
 
 MESSAGE = (
-    "Crossroads cannot reach its database right now. Nothing you sent was saved partly; "
-    "try again in a minute."
+    "Crossroads cannot reach its database right now. Try again in a minute; if you were "
+    "saving a change, check first whether it was saved."
 )
 # Runs for minutes unless cut off.
 LONG_QUERY = {
@@ -145,9 +145,13 @@ class TestConnections:
         assert response.json() == {"status": "unavailable", "database": "down"}
         assert response["Retry-After"] == "60"
 
-    def test_healthz_drops_a_kept_connection_that_fails(self, client):
+    def test_healthz_answers_503_when_the_kept_and_a_fresh_connection_fail(self, client):
         connection.ensure_connection()
-        with unreachable():
+        failing = mock.patch.object(
+            type(connection._connections["default"]), "get_new_connection",
+            side_effect=OperationalError("connection refused"),
+        )  # fmt: skip
+        with unreachable(), failing:
             assert client.get(reverse("healthz")).status_code == 503
         assert connection.connection is None
         assert client.get(reverse("healthz")).status_code == 200

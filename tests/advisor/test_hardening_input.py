@@ -108,3 +108,31 @@ def test_the_refusal_page_reads_no_session_and_is_not_cached(member, team):
     assert "Request not readable" in response.text
     assert "no-store" in response["Cache-Control"]
     assert "Signed in as" not in response.text  # rendered without the request
+
+
+class TestCharset:
+    """Django decodes the query string and the form with the charset a request declares: in
+    UTF-7, `+AAA-` is a NUL no check of the bytes would find."""
+
+    @pytest.mark.parametrize(
+        ("method", "charset", "query"),
+        [
+            ("get", "utf-7", "%2BAAA-"),
+            ("post", "utf-7", "%2BAAA-"),
+            ("get", "us-ascii", "caf%C3%A9"),
+        ],
+    )
+    def test_a_request_declaring_another_charset_is_refused(
+        self, member, team, method, charset, query
+    ):
+        url = reverse("decision_log", args=[team.slug]) + "?q=" + query
+        send = getattr(member, method)
+        response = send(url, CONTENT_TYPE=f"text/plain; charset={charset}")
+        assert response.status_code == 400
+        assert "reads requests in UTF-8 only" in response.text
+
+    @pytest.mark.parametrize("charset", ["utf-8", "UTF8"])
+    def test_utf8_declared_is_read(self, member, team, charset):
+        url = reverse("decision_log", args=[team.slug]) + "?q=caf%C3%A9"
+        response = member.get(url, CONTENT_TYPE=f"text/plain; charset={charset}")
+        assert response.status_code == 200

@@ -171,3 +171,13 @@ def test_anonymous_pages_are_left_to_their_views(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Cache-Control" not in response
+
+
+def test_no_admin_change_list_needs_an_inline_style():
+    """Django's change list adds an inline <style>, which the policy refuses, only when a
+    model admin turns off both action bars."""
+    from django.contrib import admin
+
+    assert admin.site._registry
+    for model_admin in admin.site._registry.values():
+        assert model_admin.actions_on_top or model_admin.actions_on_bottom, model_admin

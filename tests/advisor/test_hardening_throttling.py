@@ -4,9 +4,11 @@ login pages, with a 429 page that says how long to wait, and a log record of eac
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -179,3 +181,37 @@ class TestClientAddress:
         )  # fmt: skip
 
         assert elsewhere.status_code == 302
+
+
+def test_attempts_during_a_lockout_do_not_extend_it(client):
+    from axes.models import AccessAttempt
+
+    UserFactory(username="lou")
+    for _ in range(5):
+        sign_in(client, "lou", "wrong", "10.0.6.1")
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=14))
+
+    during = sign_in(client, "lou", "wrong-again", "10.0.6.1")  # a minute before the end
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=2))
+    after = sign_in(client, "lou", PASSWORD, "10.0.6.1")  # a minute after the end
+
+    assert during.status_code == 429
+    assert after.status_code == 302
+    assert signed_in(client)
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "client"),
+    [
+        ("203.0.113.5:51234", "203.0.113.5"),
+        ("[2001:db8::5]:51234", "2001:db8::5"),
+        ("[2001:db8::5]", "2001:db8::5"),
+        ("2001:db8::5", "2001:db8::5"),
+    ],
+)
+def test_a_forwarded_address_with_a_port_or_brackets_is_the_client(settings, forwarded, client):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().post(
+        "/login/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=f"198.51.100.1, {forwarded}"
+    )
+    assert client_address(request) == client
