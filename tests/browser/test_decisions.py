@@ -43,7 +43,11 @@ def test_record_accept_supersede_search_and_download(page):
         "In favour of Synchronous request-response (chosen)"
     )
     page.get_by_role("button", name="Record as proposed").click()
-    expect(page.get_by_text("say why, for the record")).to_be_visible()  # against the advice
+    expect(  # against the advice
+        page.get_by_text(
+            "You chose against the advisor's recommendation: say why, for the record.", exact=True
+        )
+    ).to_be_visible()
     page.get_by_label("Justification").fill("The batch shrank to ten items.")
     page.get_by_role("button", name="Record as proposed").click()
     page.get_by_role("button", name="Mark accepted").click()
