@@ -141,7 +141,7 @@ def _load_system(team: Team, user) -> tuple[dict[str, Interaction], dict[str, di
                 system=system, source=services_by_name[caller],
                 target=services_by_name[receiver], name=title, description=about, user=user,
             )  # fmt: skip
-            _answer(interaction, scenarios[title], user)
+            interaction_answer(interaction, scenarios[title], user)
         interactions[title] = interaction
     return interactions, scenarios
 
@@ -152,7 +152,7 @@ def _holds(interaction: Interaction, answers: Mapping[str, Any]) -> bool:
     return dict(parse_answers(framework, draft.answers)) == dict(parse_answers(framework, answers))
 
 
-def _answer(interaction: Interaction, answers: Mapping[str, Any], user) -> None:
+def interaction_answer(interaction: Interaction, answers: Mapping[str, Any], user) -> None:
     """Save `answers` as the interaction's draft, as the questionnaire would."""
     if _holds(interaction, answers):
         return
@@ -196,7 +196,7 @@ def _load_decision_log(
         )  # fmt: skip
     # The drafts end where the scenarios leave them: what the team answers today.
     for title, interaction in interactions.items():
-        _answer(interaction, scenarios[title], author)
+        interaction_answer(interaction, scenarios[title], author)
     return DemoLoad(len(recorded))
 
 
@@ -205,7 +205,7 @@ def _record(
     answers: Mapping[str, Any], author, members: dict[str, Any],
     recorded: dict[str, Decision], clock: _Clock,
 ) -> Decision:  # fmt: skip
-    _answer(interaction, answers, author)
+    interaction_answer(interaction, answers, author)
     draft = Assessment.objects.get(interaction=interaction)
     data = decision_services.decision_defaults(
         interaction=interaction, draft=draft, chosen=entry["chosen"]

@@ -33,31 +33,6 @@ def _scenario_answers(scenario: str) -> dict[str, Any]:
     return json.loads((SCENARIOS / f"{scenario}.json").read_text(encoding="utf-8"))["answers"]
 
 
-def _answer(interaction, answers: dict[str, Any], user) -> None:
-    """Save `answers` as the interaction's draft, as the questionnaire would."""
-    from advisor import services
-    from advisor.engine import evaluate, load_framework, parse_answers
-    from advisor.models import Assessment
-
-    draft = Assessment.objects.get(interaction=interaction)
-    # The shipped file of the draft's framework (the engine's reader, which only
-    # `manage.py advise` and this script use): the app's own lookup is not needed here.
-    framework = load_framework(draft.framework_name)
-    if framework.version != draft.framework_version:
-        raise SystemExit(
-            f"The draft uses {draft.framework_name} v{draft.framework_version}, but the "
-            f"shipped file is v{framework.version}."
-        )
-    parsed = parse_answers(framework, answers)
-    saved = services.assessment_save_draft(
-        interaction_id=interaction.pk, user=user, answers=parsed,
-        result=evaluate(framework, parsed), base_revision=draft.revision,
-        base_answers=draft.answers,
-    )  # fmt: skip
-    if not saved.saved:
-        raise SystemExit(f"The answers of {interaction.name} were not saved ({saved.outcome}).")
-
-
 def _record_accepted(interaction, author, lead) -> None:
     """One decision recorded from the draft as the record form pre-fills it, then accepted."""
     from advisor.models import Assessment
@@ -82,7 +57,7 @@ def create_load_data(*, users: int, team_size: int, password: str) -> list[dict[
     from django.contrib.auth.hashers import make_password
 
     from advisor import services
-    from advisor.demo import DEMO_INTERACTIONS, DEMO_SERVICES, DEMO_SYSTEM
+    from advisor.demo import DEMO_INTERACTIONS, DEMO_SERVICES, DEMO_SYSTEM, interaction_answer
     from advisor.models import Membership, Role
 
     hashed = make_password(password)
@@ -116,7 +91,7 @@ def create_load_data(*, users: int, team_size: int, password: str) -> list[dict[
                 system=system, source=by_name[caller], target=by_name[receiver], name=title,
                 description=about, user=member,
             )  # fmt: skip
-            _answer(interaction, _scenario_answers(scenario), member)
+            interaction_answer(interaction, _scenario_answers(scenario), member)
             _record_accepted(interaction, member, lead)
             entries.append({"username": member.username, "interaction": interaction.pk,
                             "team": team.slug})  # fmt: skip
