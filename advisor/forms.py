@@ -9,7 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from advisor import limits
-from advisor.models import Role, is_email_login
+from advisor.models import Role, Style, is_email_login
 
 
 class TeamForm(forms.Form):
@@ -110,7 +110,12 @@ class InteractionForm(_NamedInContainerForm):
     )
     source = forms.ModelChoiceField(queryset=None, label="From (caller)")
     target = forms.ModelChoiceField(queryset=None, label="To (receiver)")
-    field_order = ["source", "target", "name", "description"]
+    style = forms.ChoiceField(
+        choices=Style.choices, required=False, label="How it talks today",
+        help_text="Until a decision is recorded, the system map draws it this way and counts "
+        "a synchronous call in its chains.",
+    )  # fmt: skip
+    field_order = ["source", "target", "name", "description", "style"]
 
     def __init__(self, *args, services=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -136,6 +136,17 @@ class Service(models.Model):
         return self.name
 
 
+class Style(models.TextChoices):
+    """How an interaction works today, as a team or an imported catalogue says, before (or
+    without) a decision. The map draws undecided interactions this way, and the chain
+    analysis counts a synchronous one as a hop."""
+
+    UNKNOWN = "", "Not known"
+    SYNC = "sync", "Synchronous call"
+    ASYNC = "async", "Asynchronous message"
+    REQUEST_REPLY = "request_reply", "Request and reply over queues"
+
+
 class Interaction(models.Model):
     """One way a source service talks to a target service: the unit the advisor decides on."""
 
@@ -144,6 +155,7 @@ class Interaction(models.Model):
     target = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="incoming")
     name = models.CharField(max_length=limits.INTERACTION_NAME)
     description = models.TextField(blank=True, max_length=limits.DESCRIPTION)
+    style = models.CharField(max_length=16, choices=Style.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

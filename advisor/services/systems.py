@@ -60,7 +60,14 @@ def service_delete(*, service: Service) -> None:
 
 @transaction.atomic
 def interaction_create(
-    *, system: System, source: Service, target: Service, name: str, description: str, user
+    *,
+    system: System,
+    source: Service,
+    target: Service,
+    name: str,
+    description: str,
+    user,
+    style: str = "",
 ) -> Interaction:
     """Create the interaction with its (empty) draft assessment."""
     if source.system_id != system.pk or target.system_id != system.pk:
@@ -68,8 +75,9 @@ def interaction_create(
     try:
         with transaction.atomic():
             interaction = Interaction.objects.create(
-                system=system, source=source, target=target, name=name, description=description
-            )
+                system=system, source=source, target=target, name=name,
+                description=description, style=style,
+            )  # fmt: skip
     except IntegrityError:
         raise _name_taken("an interaction in this system", name) from None
     framework = team_framework(system.team)
@@ -87,17 +95,25 @@ def interaction_create(
 
 
 def interaction_update(
-    *, interaction: Interaction, source: Service, target: Service, name: str, description: str
+    *,
+    interaction: Interaction,
+    source: Service,
+    target: Service,
+    name: str,
+    description: str,
+    style: str | None = None,
 ) -> Interaction:
     if source.system_id != interaction.system_id or target.system_id != interaction.system_id:
         raise ValidationError("Both services must belong to the interaction's system.")
     interaction.source, interaction.target = source, target
     interaction.name, interaction.description = name, description
+    fields = ["source", "target", "name", "description", "updated_at"]
+    if style is not None:
+        interaction.style = style
+        fields.append("style")
     try:
         with transaction.atomic():
-            interaction.save(
-                update_fields=["source", "target", "name", "description", "updated_at"]
-            )
+            interaction.save(update_fields=fields)
     except IntegrityError:
         raise _name_taken("an interaction in this system", name) from None
     return interaction

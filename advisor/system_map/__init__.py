@@ -1,0 +1,1 @@
+"""A system seen whole: its map, chain analysis, review queue and risk register."""
