@@ -18,10 +18,12 @@ from advisor.questionnaire import (
     error_sentence,
     jsonable,
     resolution_token,
+    same_answer,
 )
 
 # Why a question is folded away when its framework gives no note of its own.
 NOT_ASKED = "It does not apply to the answers given to the other questions."
+NO_NOTE = SafeString("")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class QuestionBlock:
     folded_note: str = ""
     kept: str = ""
     kept_values: tuple[str, ...] = ()
+    # What the system's map computes for this question, next to the field; `prefilled`
+    # when the field shows the computed value because the question is not answered yet.
+    map_note: SafeString = NO_NOTE
+    prefilled: bool = False
 
     @property
     def feedback(self) -> SafeString:
@@ -78,6 +84,39 @@ class SectionBlock:
     title: str
     intro: str
     questions: tuple[QuestionBlock, ...]
+
+
+@dataclass(frozen=True)
+class ChainHint:
+    """What the system's map computes for the question on synchronous hops: this
+    interaction plus the longest synchronous chain below its receiver."""
+
+    key: str  # the question it answers
+    hops: int
+    through_cycle: bool
+    services: tuple[str, ...]  # along the path, from this interaction's caller down
+    map_url: str
+    prefill: bool  # the person may answer: an unanswered field shows the computed value
+
+    def _hops(self) -> str:
+        counted = f"{self.hops} synchronous hop{'' if self.hops == 1 else 's'}"
+        return f"at least {counted}" if self.through_cycle else counted
+
+    def _path(self) -> SafeString:
+        path = format_html('<a href="{}">{}</a>', self.map_url, " → ".join(self.services))
+        if self.through_cycle:
+            return format_html("the path runs through a synchronous cycle: {}", path)
+        return path
+
+    def prefilled_note(self) -> SafeString:
+        return format_html(
+            "<strong>Computed from the map:</strong> {} ({}). It counts once you save; change "
+            "it if the map misses a call.",
+            self._hops(), self._path(),
+        )  # fmt: skip
+
+    def differs_note(self) -> SafeString:
+        return format_html("The map counts {} below this call ({}).", self._hops(), self._path())
 
 
 # A message box that shows something posts its question's key as `flagged`: the next live
@@ -117,8 +156,9 @@ def _posted_values(value: Any) -> tuple[str, ...]:
 
 
 def _question_block(
-    framework: Framework, question, answers: dict, errors: dict, conflicts: dict, away
-) -> QuestionBlock:
+    framework: Framework, question, answers: dict, errors: dict, conflicts: dict, away,
+    chain: ChainHint | None = None,
+) -> QuestionBlock:  # fmt: skip
     current = answers.get(question.key)
     options: tuple[Option, ...] = ()
     if question.kind == "single":
@@ -141,10 +181,17 @@ def _question_block(
     # An answer with a problem stays open, where it can be put right: folded, it would be
     # posted back unchanged and keep every save from going through.
     folded = question.key in away and not error
+    value = "" if current is None or options else current
+    note, prefilled = NO_NOTE, False
+    if chain is not None and chain.key == question.key and not folded:
+        if current is None and chain.prefill:
+            value, note, prefilled = chain.hops, chain.prefilled_note(), True
+        elif not same_answer(current, chain.hops):
+            note = chain.differs_note()
     return QuestionBlock(
         key=question.key, kind=question.kind, text=question.text, help=question.help,
-        example=question.example, options=options,
-        value="" if current is None or options else current,
+        example=question.example, options=options, value=value,
+        map_note=note, prefilled=prefilled,
         error=error_sentence(error) if error else "",
         minimum=question.minimum, maximum=question.maximum,
         conflict=conflicts.get(question.key),
@@ -161,9 +208,11 @@ def questionnaire_sections(
     errors: dict[str, str] | None = None,
     conflicts: dict[str, ConflictNote] | None = None,
     not_applicable: tuple[str, ...] = (),
+    chain: ChainHint | None = None,
 ) -> tuple[SectionBlock, ...]:
     """The questions grouped by section, with what is chosen or entered and any problem;
-    the questions in `not_applicable` folded away, their answers kept."""
+    the questions in `not_applicable` folded away, their answers kept; the question on
+    synchronous hops with what the map computes (`chain`)."""
     errors = errors or {}
     conflicts = conflicts or {}
     away = set(not_applicable)
@@ -173,7 +222,7 @@ def questionnaire_sections(
             section.title,
             section.intro,
             tuple(
-                _question_block(framework, q, answers, errors, conflicts, away)
+                _question_block(framework, q, answers, errors, conflicts, away, chain)
                 for q in framework.questions
                 if q.section == section.key
             ),
@@ -189,13 +238,14 @@ def question_blocks(
     errors: dict[str, str] | None = None,
     conflicts: dict[str, ConflictNote] | None = None,
     not_applicable: tuple[str, ...] = (),
+    chain: ChainHint | None = None,
 ) -> list[QuestionBlock]:
     """The blocks of the questions and inputs in `keys` only, in the framework's order: what
     a live re-score sends again, without building the rest of the form."""
     errors = errors or {}
     conflicts = conflicts or {}
     away = set(not_applicable)
-    blocks = [_question_block(framework, q, answers, errors, conflicts, away)
+    blocks = [_question_block(framework, q, answers, errors, conflicts, away, chain)
               for q in framework.questions if q.key in keys]  # fmt: skip
     blocks += [_input_block(i, answers, errors, conflicts) for i in framework.inputs
                if i.key in keys]  # fmt: skip

@@ -33,6 +33,7 @@ from advisor.engine import Framework, Result, check_answers, evaluate
 from advisor.frameworks import FrameworkNotFound, framework_get, new_team_framework, team_framework
 from advisor.presenters import build_scoreboard
 from advisor.question_blocks import (
+    ChainHint,
     carry_over,
     conflict_notes,
     error_boxes_oob,
@@ -56,6 +57,8 @@ from advisor.questionnaire import (
 )
 from advisor.selectors import draft_for_interaction
 from advisor.services import DraftSave, SaveOutcome
+from advisor.system_map.analysis import analyse_system, computed_chain_depth, path_services
+from advisor.system_map.facts import system_facts
 from advisor.views.common import get_interaction_for_user
 
 PAGE = "advisor/interaction_detail.html"
@@ -84,11 +87,40 @@ def _stash(session, pk: int, data, fallback: Framework | None = None) -> None:
         stash_unsaved_answers(session, pk, answer_keys(framework), data)
 
 
+def _chain_hint(interaction, framework: Framework) -> ChainHint | None:
+    """What the system's map computes for the question on synchronous hops, if the
+    framework asks it: three reads (the system's services, interactions and decisions),
+    whatever the size of the system. Only people who may answer see it pre-filled."""
+    settings = framework.tail_latency
+    question = framework.questions_by_key.get(settings.hops) if settings else None
+    if question is None:
+        return None
+    facts = system_facts(interaction.system)
+    try:
+        depth = computed_chain_depth(facts, analyse_system(facts), interaction.pk)
+    except KeyError:  # deleted since it was read
+        return None
+    hops = depth.hops
+    if question.maximum is not None:
+        hops = min(hops, question.maximum)
+    return ChainHint(
+        key=question.key, hops=hops, through_cycle=depth.through_cycle,
+        services=path_services(facts, replace(depth, edges=depth.edges[:hops])),
+        map_url=reverse("system_map", args=[interaction.system_id]),
+        prefill=access.can(interaction.viewer_role, access.WRITE),
+    )  # fmt: skip
+
+
+def _live_chain_hint(request, pk: int, framework: Framework):
+    """`_chain_hint` for a live re-score, read only if the question is sent again."""
+    return lambda: _chain_hint(get_interaction_for_user(request, pk, access.READ), framework)
+
+
 def _page_context(framework: Framework, result: Result, shown: dict, errors=None,
-                  conflicts=None) -> dict:  # fmt: skip
+                  conflicts=None, chain: ChainHint | None = None) -> dict:  # fmt: skip
     """What the whole questionnaire page and its scoreboard show."""
     sections = questionnaire_sections(framework, shown, errors, conflicts,
-                                      result.not_applicable)  # fmt: skip
+                                      result.not_applicable, chain)  # fmt: skip
     return {
         "sections": sections,
         "estimate_inputs": estimator_inputs(framework, shown, errors, conflicts),
@@ -98,22 +130,27 @@ def _page_context(framework: Framework, result: Result, shown: dict, errors=None
 
 
 def _live_context(request, framework: Framework, result: Result, shown: dict, errors=None,
-                  conflicts=None, swapped=()) -> dict:  # fmt: skip
+                  conflicts=None, swapped=(), chain=None) -> dict:  # fmt: skip
     """What a live re-score sends: the scoreboard, and only the parts of the form that must
     change. `swapped` questions are sent again out of band; so is every question the
     posting page shows folded or open while it should now be the other way (each folded
     block posts its key as `folded`), and every message box that shows something now or
-    did on the posting page (each posts its key as `flagged`)."""
+    did on the posting page (each posts its key as `flagged`). `chain` reads the map's
+    hint, only when the question it is for is sent again open."""
     keys = answer_keys(framework)
     folded = folded_now(framework, errors, result.not_applicable)
     on_page = set(request.POST.getlist("folded"))
     resend = set(swapped) | (folded ^ on_page)
     boxes = set(request.POST.getlist("flagged")) | set(errors or ()) | set(conflicts or ())
+    settings = framework.tail_latency
+    hint = None
+    if chain is not None and settings is not None and settings.hops in resend - folded:
+        hint = chain()
     return {
         "error_boxes": error_boxes_oob([key for key in keys if key in boxes], errors, conflicts),
         "board": build_scoreboard(framework, result),
         "swapped": question_blocks(
-            framework, resend, shown, errors, conflicts, result.not_applicable
+            framework, resend, shown, errors, conflicts, result.not_applicable, hint
         ),
         "conflict_keys": _conflict_keys(framework, conflicts),
     }
@@ -132,7 +169,9 @@ def _page(request, interaction, draft, framework, *, shown, result, base: Base,
         "can_write": access.can(interaction.viewer_role, access.WRITE),
         "base_token": base.token(interaction.pk),
         "decisions": interaction.decisions.order_by("number"),
-        **_page_context(framework, result, shown, errors, conflicts),
+        **_page_context(
+            framework, result, shown, errors, conflicts, _chain_hint(interaction, framework)
+        ),
         **extra,
     }
     return render(request, PAGE, context, status=status)
@@ -259,7 +298,8 @@ def _saved(request, pk: int, framework: Framework, posted: dict, saved: DraftSav
         "save_status": saved.outcome.value, "saved_at": timezone.now(),
         "swapped_count": len(swapped),
         "base_token": base_token(pk, saved.revision, shown, _identity(framework)),
-        **_live_context(request, framework, saved.result, shown, swapped=swapped),
+        **_live_context(request, framework, saved.result, shown, swapped=swapped,
+                        chain=_live_chain_hint(request, pk, framework)),
     }  # fmt: skip
     return render(request, LIVE_UPDATE, context)
 
@@ -276,7 +316,8 @@ def _conflict(request, pk, framework, posted, raw, result, base, saved: DraftSav
         # A "take theirs" that still conflicts elsewhere shows their answer in its question.
         swapped = changed_keys(answer_keys(framework), posted, raw)
         context.update(base_token=base.token(pk), **_live_context(
-            request, framework, result, raw, conflicts=notes, swapped=swapped))  # fmt: skip
+            request, framework, result, raw, conflicts=notes, swapped=swapped,
+            chain=_live_chain_hint(request, pk, framework)))  # fmt: skip
         return render(request, LIVE_UPDATE, context, status=409)
     interaction = get_interaction_for_user(request, pk, access.WRITE)
     return _page(request, interaction, draft_for_interaction(interaction), framework,
@@ -300,7 +341,8 @@ def _not_saved(request, pk, framework, raw, errors, result, base) -> HttpRespons
         return _framework_changed(request, pk)
     if request.htmx:
         context = {"save_status": "invalid", "base_token": base.token(pk),
-                   **_live_context(request, framework, result, raw, errors)}  # fmt: skip
+                   **_live_context(request, framework, result, raw, errors,
+                                   chain=lambda: _chain_hint(interaction, framework))}  # fmt: skip
         return render(request, LIVE_UPDATE, context, status=422)
     return _page(request, interaction, draft_for_interaction(interaction), framework,
                  shown=raw, errors=errors, result=result, base=base, status=422,

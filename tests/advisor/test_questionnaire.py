@@ -83,7 +83,9 @@ class TestQuestionnairePage:
         client.force_login(editor)
         url = reverse("interaction_detail", args=[interaction.pk])
         client.get(url)
-        with django_assert_num_queries(6):  # session, user, interaction, draft, decisions, nav
+        # session, user, interaction, draft, decisions, nav; the map: services, interactions,
+        # decisions
+        with django_assert_num_queries(9):
             client.get(url)
 
     def test_another_team_gets_404(self, client, outsider, interaction):
