@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from advisor.engine import Framework
 from advisor.engine.answer_changes import answers_changed
@@ -29,6 +30,10 @@ from advisor.models import Interaction, System
 UNDECIDED, PROPOSED, ACCEPTED, AGAINST, STALE = (
     "undecided", "proposed", "accepted", "against", "stale",
 )  # fmt: skip
+# What the map, review queue and register read of a result. Only these keys are loaded: a
+# whole result (every contribution behind every score) is tens of kilobytes of JSON, and
+# decoding a thousand of them would cost more than everything else on the page.
+RESULT_KEYS = ("recommendation", "warnings", "mitigations")
 STATE_TITLES = {
     UNDECIDED: "No decision yet",
     PROPOSED: "Proposed",
@@ -36,6 +41,22 @@ STATE_TITLES = {
     AGAINST: "Against the advice",
     STALE: "Stale: answers changed since the decision",
 }
+
+
+_PK = 2_147_483_647  # stands for the primary key in a reversed address
+
+
+@lru_cache(maxsize=32)
+def _address_template(name: str, prefix: str) -> tuple[str, str]:
+    head, _, tail = reverse(name, args=[_PK]).partition(str(_PK))
+    return head, tail
+
+
+def object_url(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])` for a view whose only argument is a primary key, at a
+    fraction of its cost: a map of a thousand interactions links each several times."""
+    head, tail = _address_template(name, get_script_prefix())
+    return f"{head}{pk}{tail}"
 
 
 @dataclass(frozen=True)
@@ -54,11 +75,11 @@ class DecisionFact:
     chosen_option: str
     recommended_option: str
     answers: Mapping[str, Any]
-    result: Mapping[str, Any]  # the frozen result, for the chosen pattern
+    result: Mapping[str, Any]  # the frozen result's RESULT_KEYS, for the chosen pattern
 
     @property
     def url(self) -> str:
-        return reverse("decision_detail", args=[self.id])
+        return object_url("decision_detail", self.id)
 
     @property
     def against_advice(self) -> bool:
@@ -73,14 +94,14 @@ class InteractionFact:
     target_id: int
     style: str  # how it talks today: "" (not known), "sync", "async", "request_reply"
     answers: Mapping[str, Any]  # the questionnaire's current answers
-    draft_result: Mapping[str, Any]  # what they give now, for the recommended pattern
+    draft_result: Mapping[str, Any]  # RESULT_KEYS of what they give now (recommended pattern)
     decision: DecisionFact | None
     # For a stale decision: the questions whose answers differ from the recorded ones.
     changed_questions: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
-        return reverse("interaction_detail", args=[self.id])
+        return object_url("interaction_detail", self.id)
 
     @property
     def decided(self) -> bool:
@@ -152,6 +173,10 @@ class SystemFacts:
         return self.framework.factor_title(key)
 
 
+def _result(parts) -> dict[str, Any]:
+    return {key: value for key, value in zip(RESULT_KEYS, parts, strict=True) if value is not None}
+
+
 def _current_decisions(system: System) -> dict[int, DecisionFact]:
     """Each interaction's current decision: the latest accepted, else the latest proposed."""
     from decisions.models import Decision, Status
@@ -163,11 +188,12 @@ def _current_decisions(system: System) -> dict[int, DecisionFact]:
         .order_by("number")
         .values_list(
             "pk", "number", "interaction_id", "title", "status", "chosen_option",
-            "recommended_option", "answers", "result",
+            "recommended_option", "answers", *(f"result__{key}" for key in RESULT_KEYS),
         )
     )  # fmt: skip
     current: dict[int, DecisionFact] = {}
-    for pk, number, interaction_id, title, status, chosen, recommended, answers, result in rows:
+    for pk, number, interaction_id, title, status, chosen, recommended, answers, *parts in rows:
+        result = _result(parts)
         held = current.get(interaction_id)
         if held is not None and held.status == Status.ACCEPTED and status != Status.ACCEPTED:
             continue  # an accepted decision outranks a later proposal
@@ -195,18 +221,19 @@ def system_facts(system: System) -> SystemFacts:
         .order_by("name")
         .values_list(
             "pk", "name", "source_id", "target_id", "style", "assessment__answers",
-            "assessment__result",
+            *(f"assessment__result__{key}" for key in RESULT_KEYS),
         )
     )  # fmt: skip
     interactions = []
-    for pk, name, source_id, target_id, style, answers, result in rows:
+    for pk, name, source_id, target_id, style, answers, *parts in rows:
+        result = _result(parts)
         decision = decisions.get(pk)
         changed: tuple[str, ...] = ()
         if decision is not None and decision.status == "accepted":
             changed = answers_changed(decision.answers, answers or {})
         fact = InteractionFact(
             id=pk, name=name, source_id=source_id, target_id=target_id, style=style,
-            answers=answers or {}, draft_result=result or {}, decision=decision,
+            answers=answers or {}, draft_result=result, decision=decision,
             changed_questions=changed,
         )  # fmt: skip
         interactions.append(fact)
