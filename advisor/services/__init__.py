@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from advisor.services.assessments import DraftSave, SaveOutcome, assessment_save_draft
+from advisor.services.catalog_import import ImportOutcome, catalog_compare, catalog_import
 from advisor.services.invitations import (
     Acceptance,
     invitation_accept,
@@ -34,8 +35,11 @@ __all__ = [
     "SESSION_TEAM_KEY",
     "Acceptance",
     "DraftSave",
+    "ImportOutcome",
     "SaveOutcome",
     "assessment_save_draft",
+    "catalog_compare",
+    "catalog_import",
     "current_team_remember",
     "interaction_create",
     "interaction_delete",
