@@ -1,10 +1,12 @@
-"""A team's whole decision log as one PDF: a cover, the contents with page numbers, then one
-section per decision in number order, each as the decision's own PDF shows it and each
+"""A team's whole decision log as one PDF: a cover, the contents with page numbers, the map
+of the system (of each system that has interactions, when the log is the whole team's), then
+one section per decision in number order, each as the decision's own PDF shows it and each
 starting on a new page.
 
 A log of hundreds of decisions is too long for one WeasyPrint document (slow, and every
 page held in memory), so it is rendered in parts (decisions.pdf_assembly), in worker
-processes when there are several: the cover and contents first, then the sections in
+processes when there are several: the cover and contents first, then the maps (a part of
+their own, drawn in this process, where the database and Graphviz are), then the sections in
 batches. Each batch tells on which of its pages every decision starts, and the contents
 where each line ends; decisions.pdf_binding then joins the parts, prints the contents' page
 numbers and "Page N of M" on every page after the cover, adds one bookmark per decision and
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from advisor.models import Team
+from advisor.system_map.report_pdf import PrintedMap, printed_maps
 from decisions.document import record_context
 from decisions.models import Decision, Status
 from decisions.pdf import STATIC_ORIGIN, StaticOnlyFetcher
@@ -67,7 +70,12 @@ def render_log_pdf(
     batches = [decisions[start : start + batch_size] for start in range(0, total, batch_size)]
     font_subset()  # read while this process is small: it runs fc-match, which forks
     workers = default_workers() if workers is None else workers
-    jobs = chain([_front_job(team, system, decisions)], _batch_jobs(team, batches))
+    maps = printed_maps(team, system)
+    jobs = chain(
+        [_front_job(team, system, decisions, maps)],
+        [_maps_job(team, system, maps)] if maps else [],
+        _batch_jobs(team, batches),
+    )
     parts: list[Part] = []
     done = 0
     # closing(): whatever happens here, the worker processes are stopped before returning.
@@ -75,22 +83,30 @@ def render_log_pdf(
         render_parts(jobs, files=_static_files(), workers=workers if len(batches) > 1 else 1)
     ) as rendered:
         front = next(rendered)
+        maps_part = next(rendered) if maps else None
         for batch, part in zip(batches, rendered, strict=True):
             parts.append(part)
             for _ in batch:
                 done += 1
                 if done < total:  # (total, total) only once the file is ready
                     progress(done, total)
-    starts = _section_starts(front, parts)  # from 0 in the joined file
+    front_parts = [front] if maps_part is None else [front, maps_part]
+    starts = _section_starts(front_parts, parts)  # from 0 in the joined file
+    lines = [*(_map_anchor(number) for number in range(1, len(maps) + 1)),
+             *(d.reference for d in decisions)]  # fmt: skip
     pdf = join_parts(
-        [front.pdf, *(part.pdf for part in parts)],
+        [*(part.pdf for part in front_parts), *(part.pdf for part in parts)],
         number_from=2,  # the cover shows no page number
         labels=[
-            Label(anchor.page, str(starts[d.reference] + 1), anchor.y, CONTENTS_SIZE)
-            for d in decisions
-            for anchor in [front.anchors[f"contents-{d.reference}"]]
+            Label(anchor.page, str(starts[line] + 1), anchor.y, CONTENTS_SIZE)
+            for line in lines
+            for anchor in [front.anchors[f"contents-{line}"]]
         ],
         bookmarks=[Bookmark("Contents", 1)]
+        + [
+            Bookmark(f"System map: {printed.name}", starts[_map_anchor(number)])
+            for number, printed in enumerate(maps, start=1)
+        ]
         + [Bookmark(f"{d.reference} {d.title}", starts[d.reference]) for d in decisions],
         link_origin=LINK_ORIGIN,
         link_targets=starts,
@@ -100,13 +116,19 @@ def render_log_pdf(
     return pdf
 
 
-def _section_starts(front: Part, parts: list[Part]) -> dict[str, int]:
-    starts, offset = {}, front.pages
-    for part in parts:
-        for reference, anchor in part.anchors.items():
-            starts[reference] = offset + anchor.page
+def _section_starts(front_parts: list[Part], parts: list[Part]) -> dict[str, int]:
+    """Where each map and each decision starts in the joined file, from 0: the parts follow
+    one another, so a part's pages are counted after all the pages before it."""
+    starts, offset = {}, front_parts[0].pages
+    for part in [*front_parts[1:], *parts]:
+        for name, anchor in part.anchors.items():
+            starts[name] = offset + anchor.page
         offset += part.pages
     return starts
+
+
+def _map_anchor(number: int) -> str:
+    return f"map-{number}"
 
 
 def _static_files() -> dict[str, tuple[bytes, str]]:
@@ -135,7 +157,27 @@ def _batch_jobs(team: Team, batches: list[list[Decision]]) -> Iterator[PartJob]:
         yield PartJob(html, STATIC_ORIGIN, tuple(d.reference for d in batch))
 
 
-def _front_job(team: Team, system: str, decisions: list[Decision]) -> PartJob:
+def _maps_job(team: Team, system: str, maps: list[PrintedMap]) -> PartJob:
+    """The system maps, each on a page of its own, turned on its side when that shows the
+    map larger."""
+    html = render_to_string(
+        "pdf/log_maps.html",
+        {
+            "team": team,
+            "system": system,
+            "maps": maps,
+            "today": timezone.localdate(),
+            "static_origin": STATIC_ORIGIN,
+        },
+    )
+    return PartJob(
+        html, STATIC_ORIGIN, tuple(_map_anchor(number) for number in range(1, len(maps) + 1))
+    )
+
+
+def _front_job(
+    team: Team, system: str, decisions: list[Decision], maps: list[PrintedMap]
+) -> PartJob:
     """The cover and the contents, whose page numbers are left to print on the joined file
     (the contents are rendered first, before any section is, so it does not know them)."""
     counts = dict.fromkeys(Status.values, 0)
@@ -148,6 +190,7 @@ def _front_job(team: Team, system: str, decisions: list[Decision]) -> PartJob:
             "team": team,
             "system": system,
             "decisions": decisions,
+            "maps": maps,
             "today": timezone.localdate(),
             "status_counts": [
                 {
@@ -162,4 +205,6 @@ def _front_job(team: Team, system: str, decisions: list[Decision]) -> PartJob:
             "static_origin": STATIC_ORIGIN,
         },
     )
-    return PartJob(html, STATIC_ORIGIN, tuple(f"contents-{d.reference}" for d in decisions))
+    lines = [*(_map_anchor(number) for number in range(1, len(maps) + 1)),
+             *(d.reference for d in decisions)]  # fmt: skip
+    return PartJob(html, STATIC_ORIGIN, tuple(f"contents-{line}" for line in lines))

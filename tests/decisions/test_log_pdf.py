@@ -139,7 +139,7 @@ class TestContents:
         pages = _pages(_render(log, workers=1), tmp_path)
         starts = [number for _, number in _contents(pages).values()]
         assert starts == sorted(starts) and len(set(starts)) == len(starts)
-        assert starts[0] == 3  # after the cover and one page of contents
+        assert starts[0] == 4  # after the cover, one page of contents and the system's map
 
     def test_the_cover_gives_the_team_date_count_and_statuses(self, log, tmp_path):
         cover = _words(_pages(_render(log, workers=1), tmp_path)[0])
@@ -212,13 +212,14 @@ class TestLongLogs:
         }
         assert bookmarks == {
             "Contents": 2,
+            "System map: Shop": 3,
             **{f"{ref} {line.rsplit(' ', 1)[0]}": page for ref, (line, page) in contents.items()},
         }
         jumps = [  # a line's reference, title and status are each a link to its page
             reader.get_page_number(annotation.get_object()["/A"]["/D"][0].get_object()) + 1
             for annotation in reader.pages[1]["/Annots"]
         ]
-        assert list(dict.fromkeys(jumps)) == [page for _, page in contents.values()]
+        assert list(dict.fromkeys(jumps)) == [3, *(page for _, page in contents.values())]
 
 
 class TestProgressAndScope:
