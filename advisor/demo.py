@@ -1,7 +1,10 @@
 """The demo: a login, its teams, the Storefront system and a decision log with a history.
 
 Everything is made through the services, the way people make it in the app, so the demo
-shows what the app itself produces. Loading is safe to repeat: what exists is left as it is.
+shows what the app itself produces. Loading is safe to repeat: what exists is left as it is,
+except that a demo database made by an earlier version gains the services and interactions
+added since, and the blanks it left (a service's description, how an interaction talks)
+are filled in. The data itself is in advisor/demo_data.py and fixtures/demo/.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from advisor import services
+from advisor.demo_data import DEMO_INTERACTIONS, DEMO_SERVICES, DEMO_STYLES, DEMO_SYSTEM
 from advisor.engine import evaluate, parse_answers
 from advisor.frameworks import team_framework
 from advisor.models import Assessment, Interaction, Membership, Role, Service, System, Team
@@ -36,37 +40,6 @@ DEMO_TEAMS = [
     ("Platform Guild", "platform-guild", Role.EDITOR),
 ]
 
-DEMO_SYSTEM = ("Storefront", "The shop's checkout path and what hangs off it.")
-DEMO_SERVICES = [
-    "Accounts", "Catalogue", "Checkout", "E-mail", "Fraud", "Inventory", "Ledger", "Mobile API",
-    "Orders", "Payments", "Pricing", "Search", "Shipping", "Support Dashboard",
-]  # fmt: skip
-# (name, caller, receiver, description, the demo scenario whose answers it starts with)
-DEMO_INTERACTIONS = [
-    ("Reserve the last item", "Checkout", "Inventory",
-     "Two shoppers must never both get the last unit.", "reserve-last-item"),
-    ("Score fraud risk", "Payments", "Fraud",
-     "Payments needs a risk score before it authorises.", "fraud-scoring"),
-    ("Send the welcome e-mail", "Accounts", "E-mail",
-     "After sign-up, greet the new customer.", "signup-welcome-email"),
-    ("Place an order from the app", "Mobile API", "Orders",
-     "The app's Buy button: the shopper waits for an order number.", "place-order-mobile"),
-    ("Show order status on the dashboard", "Support Dashboard", "Orders",
-     "Support agents and the app's tracking screen look up where an order is.",
-     "order-status-dashboard"),
-    ("Publish stock levels to search", "Inventory", "Search",
-     "Sold-out products must leave the search results quickly.", "stock-levels-to-search"),
-    ("Capture the payment", "Orders", "Payments",
-     "When the parcel ships, take the money authorised at checkout.", "payment-capture"),
-    ("Create the shipping label", "Orders", "Shipping",
-     "The packer waits at the station for the carrier's label.", "shipping-label"),
-    ("Fan out price changes to caches", "Pricing", "Catalogue",
-     "Product pages, search and the app's edge cache must drop an old price.",
-     "price-changes-to-caches"),
-    ("Export the ledger nightly", "Payments", "Ledger",
-     "The day's settled payments go to the finance ledger every night.",
-     "nightly-ledger-export"),
-]  # fmt: skip
 SCENARIOS = settings.BASE_DIR / "fixtures" / "demo"
 DECISION_LOG = SCENARIOS / "log" / "storefront.json"
 # Short names the log file uses for the decision's fields.
@@ -129,8 +102,7 @@ def _load_system(team: Team, user) -> tuple[dict[str, Interaction], dict[str, di
         team=team, name=name, defaults={"description": description}
     )
     services_by_name = {
-        service: Service.objects.get_or_create(system=system, name=service)[0]
-        for service in DEMO_SERVICES
+        service: _service(system, service, about) for service, about in DEMO_SERVICES.items()
     }
     interactions, scenarios = {}, {}
     for title, caller, receiver, about, scenario in DEMO_INTERACTIONS:
@@ -140,10 +112,28 @@ def _load_system(team: Team, user) -> tuple[dict[str, Interaction], dict[str, di
             interaction = services.interaction_create(
                 system=system, source=services_by_name[caller],
                 target=services_by_name[receiver], name=title, description=about, user=user,
+                style=DEMO_STYLES[title],
             )  # fmt: skip
             interaction_answer(interaction, scenarios[title], user)
+        elif not interaction.style:
+            # Made by a demo that did not say how interactions talk yet: say it now.
+            services.interaction_update(
+                interaction=interaction, source=interaction.source, target=interaction.target,
+                name=interaction.name, description=interaction.description,
+                style=DEMO_STYLES[title],
+            )  # fmt: skip
         interactions[title] = interaction
     return interactions, scenarios
+
+
+def _service(system: System, name: str, about: str) -> Service:
+    """The demo service called `name`, made if missing; a blank description is filled in."""
+    service = Service.objects.filter(system=system, name__iexact=name).first()
+    if service is None:
+        return services.service_create(system=system, name=name, description=about)
+    if not service.description:
+        services.service_update(service=service, name=service.name, description=about)
+    return service
 
 
 def _holds(interaction: Interaction, answers: Mapping[str, Any]) -> bool:
@@ -178,7 +168,11 @@ def _load_decision_log(
     members: dict[str, Any],
 ) -> DemoLoad:
     """Record the team's demo decisions, oldest first, through the decision services, and
-    date each write to when the story says it happened (the last nine months or so)."""
+    date each write to when the story says it happened (the last nine months or so).
+
+    Only a team without decisions gets the log, so a decision log is never mixed with the
+    story's: a demo database loaded by an earlier version keeps its log as it is, and the
+    interactions added since then stay undecided there."""
     if team.decisions.exists():
         return DemoLoad(0, "the team's decision log already has decisions")
     if not all(_holds(interactions[title], scenarios[title]) for title in interactions):

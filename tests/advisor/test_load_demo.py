@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -8,10 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor import services
+from advisor import demo, services
+from advisor.demo_data import DEMO_INTERACTIONS
 from advisor.engine import evaluate, parse_answers
-from advisor.frameworks import framework_get
-from advisor.models import Assessment, Interaction, Membership, Team
+from advisor.frameworks import framework_get, new_team_framework
+from advisor.models import Assessment, Interaction, Membership, Service, Team
 from decisions.models import Decision, Revision, Status
 from tests.factories import (
     ServiceFactory,
@@ -29,6 +32,43 @@ def squad_decisions():
     return Decision.objects.filter(team__slug="checkout-squad")
 
 
+def demo_interactions() -> list[Interaction]:
+    return list(
+        Interaction.objects.filter(system__team__slug="checkout-squad")
+        .select_related("source", "target", "assessment")
+        .prefetch_related("decisions")
+    )
+
+
+def pattern_of(interaction: Interaction) -> str:
+    """How the map draws the interaction: its latest accepted decision's option, else its
+    latest proposed one's, else how it talks today."""
+    decisions = sorted(interaction.decisions.all(), key=lambda decision: decision.number)
+    for status in (Status.ACCEPTED, Status.PROPOSED):
+        current = [decision for decision in decisions if decision.status == status]
+        if current:
+            return current[-1].chosen_option
+    return interaction.style
+
+
+def longest_sync_chain(interactions: list[Interaction]) -> list[Interaction]:
+    """The longest path of synchronous interactions that visits no service twice."""
+    calls = defaultdict(list)
+    for interaction in interactions:
+        if pattern_of(interaction) == "sync":
+            calls[interaction.source.name].append(interaction)
+
+    def longest_from(service: str, seen: frozenset[str]) -> list[Interaction]:
+        best: list[Interaction] = []
+        for call in calls[service]:
+            if call.target.name not in seen:
+                path = [call, *longest_from(call.target.name, seen | {call.target.name})]
+                best = max(best, path, key=len)
+        return best
+
+    return max((longest_from(service, frozenset([service])) for service in list(calls)), key=len)
+
+
 def test_loading_the_demo_twice_duplicates_nothing(capsys):
     call_command("load_demo")
     revisions = Revision.objects.count()
@@ -37,12 +77,13 @@ def test_loading_the_demo_twice_duplicates_nothing(capsys):
     assert Team.objects.count() == 2
     # demo in both teams, the guild's own owner, and two colleagues in the squad
     assert Membership.objects.count() == 5
-    assert Interaction.objects.count() == 10
-    assert Assessment.objects.count() == 10
-    assert squad_decisions().count() == 13
+    assert Service.objects.count() == 18
+    assert Interaction.objects.count() == 22
+    assert Assessment.objects.count() == 22
+    assert squad_decisions().count() == 20
     assert Revision.objects.count() == revisions
     out = capsys.readouterr().out
-    assert "Recorded 13 demo decisions." in out
+    assert "Recorded 20 demo decisions." in out
     assert "already has decisions" in out
     assert "Demo login: demo / crossroads-demo" in out
 
@@ -104,7 +145,7 @@ def test_the_demo_log_has_an_amendment_with_its_reason():
 def test_decisions_against_the_advice_say_why():
     call_command("load_demo")
     against = [d for d in squad_decisions() if d.against_advice]
-    assert len(against) == 2
+    assert len(against) == 3
     for decision in against:
         assert "broker" in decision.justification, decision
     # The first fraud decision froze the answers of a team without a broker.
@@ -155,7 +196,7 @@ def test_a_team_whose_log_has_decisions_is_left_alone(capsys):
     own = record_decision(make_interaction(system=system, answers={"operation": "query"}))
     call_command("load_demo")
     assert list(Decision.objects.filter(team=team)) == [own]
-    assert system.interactions.count() == 11  # the demo's ten and the team's own
+    assert system.interactions.count() == 23  # the demo's twenty-two and the team's own
     assert "already has decisions" in capsys.readouterr().out
 
 
@@ -189,8 +230,137 @@ def test_the_demo_log_page_lists_the_decisions(client):
     response = client.get(reverse("decision_log", args=["checkout-squad"]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "13 decisions." in page
+    assert "20 decisions." in page
     for decision in squad_decisions():
         assert decision.reference in page
     for month in {d.created_at.strftime("%B %Y") for d in squad_decisions()}:
         assert month in page
+
+
+def test_every_demo_interaction_says_how_it_talks_today():
+    call_command("load_demo")
+    styles = {interaction.name: interaction.style for interaction in demo_interactions()}
+    assert "" not in styles.values()
+    assert styles["Export the ledger nightly"] == "async"
+    assert styles["Reserve the last item"] == "sync"
+    assert styles["Score fraud risk"] == "request_reply"
+    # Goods-in calls Inventory today; the decision proposed on the log would change that.
+    assert styles["Report goods received"] == "sync"
+
+
+def test_the_demo_shop_shows_every_pattern_and_undecided_interactions():
+    call_command("load_demo")
+    interactions = demo_interactions()
+    patterns = {pattern_of(interaction) for interaction in interactions}
+    assert patterns == {"sync", "async", "request_reply", "cqrs_lite"}
+    undecided = {i.name: i.style for i in interactions if not i.decisions.all()}
+    assert undecided == {
+        "Create the order at checkout": "sync",
+        "Check the shelf before allocating": "sync",
+        "Confirm the carrier's rate for the label": "sync",
+        "Collect page views for analytics": "async",
+        "Show availability on product pages": "sync",
+    }
+    assert squad_decisions().filter(status=Status.PROPOSED).count() == 2
+
+
+def test_the_demo_checkout_path_is_a_deep_synchronous_chain_over_its_budget():
+    call_command("load_demo")
+    chain = longest_sync_chain(demo_interactions())
+    services_on_chain = [chain[0].source.name] + [call.target.name for call in chain]
+    assert services_on_chain == ["Gateway", "Checkout", "Orders", "Inventory", "Warehouse"]
+    head = chain[0].assessment
+    assert head.answers["chain_depth"] == len(chain)
+    assert head.result["estimates"]["tail_latency"]["p99_ms"] > head.answers["latency_budget_ms"]
+    depths = [call.assessment.answers["chain_depth"] for call in chain]
+    assert depths == [4, 3, 2, 1]
+
+
+def test_asynchronous_calls_break_the_demo_chains():
+    call_command("load_demo")
+    patterns = {(i.source.name, i.target.name): pattern_of(i) for i in demo_interactions()}
+    for receiver in ("E-mail", "Analytics", "Warehouse", "Payments"):
+        assert patterns["Orders", receiver] == "async", receiver
+    assert patterns["Inventory", "Search"] == "async"
+
+
+def test_three_services_call_the_demo_inventory_synchronously():
+    call_command("load_demo")
+    callers = {
+        interaction.source.name
+        for interaction in demo_interactions()
+        if interaction.target.name == "Inventory" and pattern_of(interaction) == "sync"
+    }
+    assert callers == {"Checkout", "Orders", "Catalogue"}
+
+
+def test_the_demo_answers_contradict_each_other_into_one_receiver():
+    call_command("load_demo")
+    answered = defaultdict(lambda: defaultdict(dict))
+    for interaction in demo_interactions():
+        for question in ("consistency", "receiver_availability"):
+            value = interaction.assessment.answers.get(question)
+            answered[interaction.target.name][question][interaction.name] = value
+    into_inventory = answered["Inventory"]["consistency"]
+    assert into_inventory["Reserve the last item"] == "immediate"
+    assert into_inventory["Report goods received"] == "eventual"
+    into_quotes = answered["Shipping Quotes"]["receiver_availability"]
+    assert into_quotes == {
+        "Quote delivery options": "unreliable",
+        "Confirm the carrier's rate for the label": "always",
+    }
+
+
+def test_the_demo_has_accepted_decisions_whose_answers_changed_since():
+    call_command("load_demo")
+    stale = {
+        decision.interaction_name: decision
+        for decision in squad_decisions().filter(status=Status.ACCEPTED)
+        if decision.answers != decision.interaction.assessment.answers
+    }
+    assert set(stale) == {"Send the welcome e-mail", "Send the order confirmation"}
+    confirmation = stale["Send the order confirmation"]
+    assert confirmation.answers["consumers"] == "one"
+    assert confirmation.interaction.assessment.answers["consumers"] == "several"
+
+
+def test_every_demo_scenario_gets_the_advice_it_expects():
+    framework = framework_get(*new_team_framework())
+    for path in sorted(demo.SCENARIOS.glob("*.json")):
+        scenario = json.loads(path.read_text())
+        result = evaluate(framework, parse_answers(framework, scenario["answers"]))
+        assert result.recommendation == scenario["expect"], path.name
+
+
+def test_an_older_demo_database_gains_the_new_services_and_interactions(
+    monkeypatch, tmp_path, capsys
+):
+    """A database loaded before the shop grew: fourteen services without descriptions, ten
+    interactions that do not say how they talk, and the thirteen decisions of its log."""
+    log = json.loads(demo.DECISION_LOG.read_text())
+    log["decisions"] = log["decisions"][:13]
+    (tmp_path / "log.json").write_text(json.dumps(log))
+    with monkeypatch.context() as old:
+        old.setattr(demo, "DECISION_LOG", tmp_path / "log.json")
+        old.setattr(demo, "DEMO_INTERACTIONS", DEMO_INTERACTIONS[:10])
+        old.setattr(demo, "DEMO_STYLES", defaultdict(str))
+        old.setattr(demo, "DEMO_SERVICES", dict.fromkeys([
+            "Accounts", "Catalogue", "Checkout", "E-mail", "Fraud", "Inventory", "Ledger",
+            "Mobile API", "Orders", "Payments", "Pricing", "Search", "Shipping",
+            "Support Dashboard",
+        ], ""))  # fmt: skip
+        call_command("load_demo")
+    revisions = Revision.objects.count()
+
+    call_command("load_demo")
+
+    assert Service.objects.count() == 18
+    assert not Service.objects.filter(description="").exists()
+    assert Interaction.objects.count() == 22
+    assert not Interaction.objects.filter(style="").exists()
+    assert squad_decisions().count() == 13
+    assert Revision.objects.count() == revisions
+    quotes = Assessment.objects.get(interaction__name="Quote delivery options")
+    assert quotes.answers["receiver_availability"] == "unreliable"
+    assert quotes.result["recommendation"] == "request_reply"
+    assert "already has decisions" in capsys.readouterr().out
