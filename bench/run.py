@@ -68,6 +68,9 @@ JOBS = (
     Job("exports", ("--decisions", "1000"), SQLITE, 240, ("--decisions", "120")),
     # 500 decisions take about 150 s: the row says it is scaled, and its goal with it.
     Job("log_pdf", ("--decisions", "50"), SQLITE, 240, ("--decisions", "12")),
+    Job(
+        "system_map", (), SQLITE, 240, ("--services", "60", "--interactions", "200", "--turns", "2")
+    ),
 )
 
 

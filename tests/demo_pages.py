@@ -20,12 +20,15 @@ def demo_pages() -> list[str]:
         reverse("decision_log_exports", args=[team.slug]),
         reverse("team_create"),
         reverse("password_change"),
+        reverse("catalog_import_upload", args=[team.slug]),
     ]
     for system in System.objects.filter(team=team):
         pages += [reverse(name, args=[system.pk])
-                  for name in ("system_detail", "system_edit", "system_delete")]  # fmt: skip
+                  for name in ("system_detail", "system_edit", "system_delete", "system_map",
+                               "system_review", "system_risks")]  # fmt: skip
     for service in Service.objects.filter(system__team=team)[:2]:
-        pages += [reverse(name, args=[service.pk]) for name in ("service_edit", "service_delete")]
+        pages += [reverse(name, args=[service.pk])
+                  for name in ("service_detail", "service_edit", "service_delete")]  # fmt: skip
     for interaction in Interaction.objects.filter(system__team=team):
         pages += [reverse(name, args=[interaction.pk]) for name in (
             "interaction_detail", "interaction_edit", "interaction_delete", "decision_record",
@@ -42,7 +45,10 @@ def demo_pages() -> list[str]:
 
 def demo_exports() -> list[str]:
     """Every decision's Markdown and PDF (the JSON is for programs and may hold keys)."""
-    exports = []
+    exports = [
+        reverse("system_export_pdf", args=[pk])
+        for pk in System.objects.filter(team__slug=DEMO_TEAM).values_list("pk", flat=True)
+    ]
     for decision in Decision.objects.filter(team__slug=DEMO_TEAM).order_by("number"):
         exports += [reverse("decision_export_markdown", args=[decision.pk]),
                     reverse("decision_export_pdf", args=[decision.pk])]  # fmt: skip

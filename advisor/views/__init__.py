@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from advisor.views.catalog_import import catalog_import_confirm, catalog_import_upload
 from advisor.views.health import healthz
 from advisor.views.invitations import (
     invitation_accept,
@@ -10,6 +11,9 @@ from advisor.views.invitations import (
     invitation_withdraw,
 )
 from advisor.views.questionnaire import interaction_detail
+from advisor.views.system_map import service_detail, system_map, system_map_svg
+from advisor.views.system_report import system_report_pdf
+from advisor.views.system_review import system_review, system_risks, system_risks_csv
 from advisor.views.systems import (
     interaction_create,
     interaction_delete,
@@ -34,6 +38,8 @@ from advisor.views.teams import (
 )
 
 __all__ = [
+    "catalog_import_confirm",
+    "catalog_import_upload",
     "healthz",
     "home",
     "interaction_create",
@@ -48,11 +54,18 @@ __all__ = [
     "membership_role",
     "service_create",
     "service_delete",
+    "service_detail",
     "service_edit",
     "system_create",
     "system_delete",
     "system_detail",
     "system_edit",
+    "system_map",
+    "system_map_svg",
+    "system_report_pdf",
+    "system_review",
+    "system_risks",
+    "system_risks_csv",
     "team_create",
     "team_detail",
     "team_leave",

@@ -121,6 +121,28 @@ def _decision_form(attribute: str, **extra) -> Body:
     return body
 
 
+CATALOG = (
+    b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger-feed\n"
+    b"spec:\n  type: service\n  consumesApis: [ledger-api]\n---\n"
+    b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger-core\n"
+    b"spec:\n  type: service\n  providesApis: [ledger-api]\n"
+)
+
+
+def _catalog_upload(world: World) -> dict:
+    return {"files": SimpleUploadedFile("catalog-info.yaml", CATALOG), "into": ""}
+
+
+def _catalog_confirm(world: World) -> dict:
+    """A preview's signed plan for a new system, as the preview page posts it."""
+    from advisor.catalogs import plan_from_files
+    from advisor.views.catalog_import import plan_token
+
+    plan = plan_from_files([("catalog-info.yaml", CATALOG)])
+    token = plan_token(team=world.team_a, user=world.owner_a, system=None, plan=plan)
+    return {"plan": token, "system-name": "Ledger imports", "system-description": ""}
+
+
 def _upload(world: World) -> dict:
     return {"files": SimpleUploadedFile("0060-upload.md", madr_file("An uploaded record"))}
 
@@ -199,6 +221,15 @@ ROUTES: dict[str, Route] = {
         data=lambda w: {"system-name": "Warehouse", "system-description": "Stock."},
         form=ADVISOR + "SystemForm",
     ),
+    "catalog_import_upload": Route(
+        get=WRITE,
+        post=WRITE,
+        args=_slug,
+        data=_catalog_upload,
+        form="advisor.views.catalog_import.CatalogUploadForm",
+    ),
+    # Its form is on the preview, the upload's answer; the system's name is SystemForm's.
+    "catalog_import_confirm": Route(post=WRITE, args=_slug, data=_catalog_confirm),
     "system_detail": Route(get=READ, args=_pk("system_a")),
     "system_edit": Route(
         get=WRITE,
@@ -208,6 +239,13 @@ ROUTES: dict[str, Route] = {
         form=ADVISOR + "SystemForm",
     ),
     "system_delete": Route(get=WRITE, post=WRITE, args=_pk("system_a")),
+    "system_map": Route(get=READ, args=_pk("system_a")),
+    "system_map_svg": Route(get=READ, args=_pk("system_a")),
+    "service_detail": Route(get=READ, args=_pk("service_a")),
+    "system_review": Route(get=READ, args=_pk("system_a")),
+    "system_risks": Route(get=READ, args=_pk("system_a")),
+    "system_risks_csv": Route(get=READ, args=_pk("system_a")),
+    "system_export_pdf": Route(get=READ, args=_pk("system_a")),
     "service_create": Route(
         post=WRITE,
         args=_pk("system_a"),
