@@ -24,8 +24,10 @@ Hot spot: a service that at least `hot_spot_callers` different services call
     calls, directly or not.
 Breaker: a broker-based interaction that cuts what would be one chain: the longest chain
     ending at its caller, plus itself, plus the longest chain starting at its receiver.
-    Only those that would join at least two hops are reported. With cycles the two halves
-    may share services, so the figure estimates what a synchronous call would cost.
+    Only those that would join at least two hops are reported. When the receiver already
+    reaches the caller through synchronous calls, a synchronous call would close a cycle
+    instead (`closes_cycle`): the two halves then share services, and no chain length is
+    claimed for it.
 
 Results are deterministic, whatever order services and calls come in: among equally long
 paths the one whose first edge has the smallest id is taken, hop by hop (inside a cycle,
@@ -85,6 +87,7 @@ class Breaker:
     edge: int  # a broker-based edge
     hops_before: int  # longest synchronous chain ending at its source
     hops_after: int  # longest synchronous chain starting at its target
+    closes_cycle: bool = False  # the target already reaches the source synchronously
 
     @property
     def joined(self) -> int:
@@ -417,9 +420,11 @@ def analyse_graph(
         # components are the same ones in the opposite order.
         above = _longest_paths(components[::-1], _renumbered(component_of, len(components)),
                                pred)  # fmt: skip
+        reach = _reachable_components(components, component_of, succ)
         for edge in breaking:
-            breaker = Breaker(edge.id, above[edge.source].hops, below[edge.target].hops)
-            if breaker.joined >= 2:
+            closes = bool(reach[component_of[edge.target]] >> component_of[edge.source] & 1)
+            breaker = Breaker(edge.id, above[edge.source].hops, below[edge.target].hops, closes)
+            if breaker.joined >= 2 or closes:
                 breakers.append(breaker)
         breakers.sort(key=lambda breaker: (-breaker.joined, breaker.edge))
 
@@ -431,6 +436,22 @@ def analyse_graph(
         _below=below,
         _edges=edges_by_id,
     )
+
+
+def _reachable_components(
+    components: list[list[int]], component_of: dict[int, int], succ: Adjacency
+) -> list[int]:
+    """For each component (sinks first), the components it reaches through synchronous
+    calls, itself included, as the bits of one integer: one pass, whatever the queries."""
+    reach: list[int] = []
+    for number, component in enumerate(components):
+        bits = 1 << number
+        for node in component:
+            for _, target in succ[node]:
+                if component_of[target] != number:
+                    bits |= reach[component_of[target]]
+        reach.append(bits)
+    return reach
 
 
 def _renumbered(component_of: dict[int, int], count: int) -> dict[int, int]:

@@ -344,9 +344,15 @@ def chain_report(facts: SystemFacts, analysis: SystemAnalysis) -> ChainReport:
     for breaker in graph.breakers:
         fact = interactions[breaker.edge]
         pair = f"{facts.service(fact.source_id).name} → {facts.service(fact.target_id).name}"
+        target, source = facts.service(fact.target_id).name, facts.service(fact.source_id).name
+        outcome = (
+            f"as a synchronous call it would close a cycle: {target} already waits on {source}."
+            if breaker.closes_cycle
+            else f"as a synchronous call it would make a {breaker.joined}-hop chain."
+        )
         breakers.append(
             f"{pair} ({fact.name}) goes through a broker ({facts.pattern_title(fact.pattern)}): "
-            f"as a synchronous call it would make a {breaker.joined}-hop chain."
+            + outcome
         )
     return ChainReport(
         longest=longest,

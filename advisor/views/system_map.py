@@ -122,7 +122,11 @@ def _hot_spots(facts: SystemFacts, analysis: SystemAnalysis) -> list[dict]:
 def _breakers(facts: SystemFacts, analysis: SystemAnalysis) -> list[dict]:
     by_id = {fact.id: fact for fact in facts.interactions}
     return [
-        {"row": _row(facts, by_id[breaker.edge]), "joined": count(breaker.joined, "hop")}
+        {
+            "row": _row(facts, by_id[breaker.edge]),
+            "joined": count(breaker.joined, "hop"),
+            "closes_cycle": breaker.closes_cycle,
+        }
         for breaker in analysis.graph.breakers
     ]
 

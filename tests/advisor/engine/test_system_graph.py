@@ -293,3 +293,26 @@ def test_every_depth_is_a_real_path_and_small_cycles_are_searched_exactly(graph)
         below = analysis.depth_below(edge.target)
         assert analysis.depth_for_edge(edge.id).hops == 1 + below.hops
         assert analysis.depth_for_edge(edge.id).edges == (edge.id, *below.edges)
+
+
+def test_a_breaker_whose_receiver_already_waits_on_its_caller_would_close_a_cycle():
+    # 1 → 2 → 3 synchronously; 3 → 2 goes through a broker: as a call, 2 and 3 would wait
+    # on each other, so it closes a cycle rather than making a longer chain.
+    analysis = analyse_graph(
+        [1, 2, 3],
+        [GraphEdge(10, 1, 2, True), GraphEdge(11, 2, 3, True),
+         GraphEdge(12, 3, 2, False, broker_based=True)],
+    )  # fmt: skip
+    (breaker,) = analysis.breakers
+    assert breaker.edge == 12 and breaker.closes_cycle
+    assert analysis.cycles == ()
+
+
+def test_a_breaker_between_separate_chains_closes_no_cycle():
+    analysis = analyse_graph(
+        [1, 2, 3, 4],
+        [GraphEdge(10, 1, 2, True), GraphEdge(11, 3, 4, True),
+         GraphEdge(12, 2, 3, False, broker_based=True)],
+    )  # fmt: skip
+    (breaker,) = analysis.breakers
+    assert (breaker.joined, breaker.closes_cycle) == (3, False)
