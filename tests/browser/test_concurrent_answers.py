@@ -48,7 +48,11 @@ def test_two_pages_keep_each_others_answers_and_settle_a_clash_beside_the_questi
     first.reload()
     expect(choice(first, "operation", "command")).to_be_checked()
     expect(choice(first, "consistency", "eventual")).to_be_checked()
-    assert saved_answers(interaction) == {"consistency": "eventual", "operation": "command"}
+    # With the first answer the page also saved the chain depth it pre-filled from the map
+    # (this call alone: nothing below its receiver calls synchronously).
+    assert saved_answers(interaction) == {
+        "consistency": "eventual", "operation": "command", "chain_depth": 1,
+    }  # fmt: skip
 
     answer(first, "duration", "under_100ms")
     expect(first.locator("#draft-status")).to_contain_text("Draft saved at")
@@ -63,7 +67,8 @@ def test_two_pages_keep_each_others_answers_and_settle_a_clash_beside_the_questi
     expect(second.locator("#question-duration .conflict")).to_have_count(0)
     expect(second.locator("#draft-status")).to_contain_text("Draft saved at")
     assert saved_answers(interaction) == {
-        "consistency": "eventual", "operation": "command", "duration": "under_2s"
+        "consistency": "eventual", "operation": "command", "duration": "under_2s",
+        "chain_depth": 1,
     }  # fmt: skip
     first.reload()
     expect(choice(first, "duration", "under_2s")).to_be_checked()

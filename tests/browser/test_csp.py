@@ -54,7 +54,8 @@ def test_the_questionnaire_scores_live_and_nothing_is_refused(editor_page):
     page.evaluate("window.stillTheSamePage = true")
 
     page.locator("fieldset.question").first.locator("input[type=radio]").first.check()
-    expect(page.locator("#scoreboard")).to_contain_text("1 of ")
+    # The first answer, and the chain depth pre-filled from the map.
+    expect(page.locator("#scoreboard")).to_contain_text("2 of ")
     page.locator("#id_chain_depth").fill("6")  # scored as typed, without leaving the field
     expect(page.locator("#scoreboard")).to_contain_text("2 of ")
 
