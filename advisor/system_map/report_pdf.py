@@ -6,6 +6,10 @@ PDF has no server behind it, so the links to the services' and interactions' pag
 taken out (WeasyPrint would also draw a linked shape as text and lose it), and the drawing
 is given the size that fits the page it is printed on, upright or on its side, whichever
 shows it larger. The whole-log PDF prints the same map pages (`printed_maps`).
+
+The lists after the map print their first lines and count the rest
+(advisor.system_map.report_parts), so a system of a thousand interactions prints about as
+many pages as one of fifty, and the PDF is made within a request.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ from __future__ import annotations
 import base64
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -40,6 +44,14 @@ from advisor.system_map.drawing import (
     map_title,
 )
 from advisor.system_map.facts import AGAINST, STALE, SystemFacts, system_facts
+from advisor.system_map.report_parts import (
+    QUEUE_LISTED,
+    STEP_LISTED,
+    chain_report,
+    count,
+    printed_queue,
+    printed_steps,
+)
 from advisor.system_map.review import review_queue, risk_register
 from decisions.pdf import STATIC_ORIGIN, render_html_pdf
 
@@ -47,14 +59,16 @@ from decisions.pdf import STATIC_ORIGIN, render_html_pdf
 # 22 mm above and 20 mm below), less its heading, summary line and legend, in millimetres.
 PORTRAIT_ROOM = (174.0, 186.0)
 LANDSCAPE_ROOM = (261.0, 112.0)
-# Lists of the chain analysis print the first few; the rest are counted.
-LISTED = 20
 _NUMBER = re.compile(r"[-+]?\d*\.?\d+")
 _SVG_OPENING = re.compile(r"<svg\b[^>]*>")
 _SIZE_AND_ID = re.compile(r'\s(?:width|height|id)="[^"]*"')
-# A link around a shape: WeasyPrint would draw its content as text and lose the shape.
-_LINK_OPEN = re.compile(r"<a\b[^>]*>")
-_LINK_CLOSE = re.compile(r"</a\s*>")
+# What a printed map leaves out: the links around shapes (WeasyPrint would draw their
+# content as text and lose the shapes), the titles a pointer shows, and the invisible wide
+# strokes that catch a pointer beside an arrow. Drawing a thousand interactions' worth of
+# them would add seconds to a report for nothing a reader sees.
+_UNPRINTED = re.compile(
+    r'<a\b[^>]*>|</a\s*>|<title\b[^>]*>[^<]*</title\s*>|<path\b[^>]*\bclass="hit-area"[^>]*>'
+)
 
 
 @dataclass(frozen=True)
@@ -82,17 +96,13 @@ class PrintedMap:
     def summary(self) -> str:
         """One line under the map's heading: "14 services · 12 interactions · longest
         synchronous chain: 3 hops"."""
-        parts = [_count(self.services, "service"), _count(self.interactions, "interaction")]
+        parts = [count(self.services, "service"), count(self.interactions, "interaction")]
         if self.longest_hops is None:
             parts.append("no synchronous chain")
         else:
             floor = "at least " if self.through_cycle else ""
-            parts.append(f"longest synchronous chain: {floor}{_count(self.longest_hops, 'hop')}")
+            parts.append(f"longest synchronous chain: {floor}{count(self.longest_hops, 'hop')}")
         return " · ".join(parts)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun if number == 1 else noun + 's'}"
 
 
 # --- the map, printed ------------------------------------------------------------------
@@ -116,26 +126,27 @@ def _fit(width: float, height: float, room: tuple[float, float]) -> tuple[float,
 
 
 def printable_svg(svg: str) -> tuple[str, bool]:
-    """The map's SVG without its links, sized in millimetres to fill the page it prints on,
-    and whether that page is on its side (landscape). "" stays "".
+    """The map's SVG without its links, titles and pointer targets, sized in millimetres to
+    fill the page it prints on, and whether that page is on its side (landscape). "" stays "".
 
     The SVG is changed as text, not parsed and written again: it comes from ElementTree,
     which escapes "<" and ">" in attribute values and text, so a tag is exactly a "<"
     up to the next ">"."""
-    if not svg:
-        return "", False
-    width, height = _view_box(ET.fromstring(svg))
-    upright, side = _fit(width, height, PORTRAIT_ROOM), _fit(width, height, LANDSCAPE_ROOM)
-    landscape = side[0] > upright[0]
-    _, printed_width, printed_height = side if landscape else upright
     opening = _SVG_OPENING.search(svg)
     if opening is None:
         return "", False
+    tag = opening.group()
+    # The opening tag alone, closed, is all there is to read: a map can be a megabyte.
+    width, height = _view_box(ET.fromstring(tag if tag.endswith("/>") else tag[:-1] + "/>"))
+    upright, side = _fit(width, height, PORTRAIT_ROOM), _fit(width, height, LANDSCAPE_ROOM)
+    landscape = side[0] > upright[0]
+    _, printed_width, printed_height = side if landscape else upright
     # The map page's id and its size in points give way to the size it is printed at.
-    kept = _SIZE_AND_ID.sub("", opening.group()[: -len(">")])
-    sized = f'{kept} width="{printed_width:.1f}mm" height="{printed_height:.1f}mm">'
-    body = _LINK_CLOSE.sub("</g>", _LINK_OPEN.sub("<g>", svg[opening.end() :]))
-    return sized + body, landscape
+    kept = _SIZE_AND_ID.sub("", tag.removesuffix(">").removesuffix("/"))
+    sized = f'{kept} width="{printed_width:.1f}mm" height="{printed_height:.1f}mm"'
+    if tag.endswith("/>"):
+        return sized + "/>", landscape
+    return sized + ">" + _UNPRINTED.sub("", svg[opening.end() :]), landscape
 
 
 def printed_map(facts: SystemFacts, analysis: SystemAnalysis) -> PrintedMap:
@@ -258,122 +269,18 @@ def map_legend(facts: SystemFacts) -> dict[str, list[LegendEntry]]:
     return {"Patterns": patterns, "Decisions": lines, "Singled out": marks}
 
 
-# --- the chain analysis, in words ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Listed:
-    """The first `LISTED` lines of a list, and how many more there are."""
-
-    lines: tuple[str, ...]
-    more: int = 0
-
-    @classmethod
-    def of(cls, lines: Iterable[str]) -> Listed:
-        every = tuple(lines)
-        return cls(every[:LISTED], max(0, len(every) - LISTED))
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    """The chain analysis as sentences for print."""
-
-    longest: str  # "" when no interaction is synchronous
-    estimate: tuple[str, ...]
-    budget: str
-    over_budget: bool
-    cycles: Listed
-    hot_spots: Listed
-    breakers: Listed
-
-
-def _ms(value: float) -> str:
-    return f"{round(value):,} ms"
-
-
-def _path(facts: SystemFacts, nodes: Iterable[int], *, ring: bool = False) -> str:
-    names = [facts.service(node).name for node in nodes]
-    if ring and names:
-        names.append(names[0])
-    return " → ".join(names)
-
-
-def chain_report(facts: SystemFacts, analysis: SystemAnalysis) -> ChainReport:
-    graph, estimate = analysis.graph, analysis.longest
-    chain = graph.longest_chain
-    longest, figures, budget, over = "", [], "", False
-    if chain is not None:
-        hops = _count(chain.hops, "synchronous hop")
-        if chain.through_cycle:
-            hops = f"at least {hops} (the path runs through a synchronous cycle)"
-        longest = f"{_path(facts, chain.nodes)}: {hops}."
-    if estimate is not None:
-        tail = estimate.tail
-        figures.append(
-            f"Estimated end-to-end latency: about {_ms(tail.p50_ms)} for a typical request "
-            f"(p50) and {_ms(tail.p99_ms)} for the slowest 1% (p99)."
-        )
-        figures.append(
-            f"{tail.p_hit_any_p99:.0%} of requests meet at least one hop at its slowest 1%."
-        )
-        per_hop = f"{_ms(estimate.per_hop_p50_ms)} (p50) and {_ms(estimate.per_hop_p99_ms)} (p99)"
-        if estimate.assumed_latency:
-            figures.append(
-                f"Assumed {per_hop} per hop: no interaction on the chain gave its own figures."
-            )
-        else:
-            figures.append(f"Per hop: {per_hop}, the slowest answered on the chain.")
-        if estimate.budget_ms is None:
-            budget = "No latency budget was answered on this chain's interactions."
-        elif estimate.over_budget:
-            over = True
-            budget = (
-                f"Over budget: the p99 estimate exceeds the {_ms(estimate.budget_ms)} budget "
-                "answered on the chain."
-            )
-        else:
-            budget = f"Within the {_ms(estimate.budget_ms)} latency budget answered on the chain."
-    cycles = Listed.of(_path(facts, cycle.nodes, ring=True) for cycle in graph.cycles)
-    hot_spots = Listed.of(
-        f"{facts.service(spot.node).name}: {_count(len(spot.callers), 'service')} call it "
-        f"synchronously; {_count(spot.dependents, 'service')} depend on it."
-        for spot in graph.hot_spots
-    )
-    interactions = {fact.id: fact for fact in facts.interactions}
-    breakers = []
-    for breaker in graph.breakers:
-        fact = interactions[breaker.edge]
-        pair = f"{facts.service(fact.source_id).name} → {facts.service(fact.target_id).name}"
-        target, source = facts.service(fact.target_id).name, facts.service(fact.source_id).name
-        outcome = (
-            f"as a synchronous call it would close a cycle: {target} already waits on {source}."
-            if breaker.closes_cycle
-            else f"as a synchronous call it would make a {breaker.joined}-hop chain."
-        )
-        breakers.append(
-            f"{pair} ({fact.name}) goes through a broker ({facts.pattern_title(fact.pattern)}): "
-            + outcome
-        )
-    return ChainReport(
-        longest=longest,
-        estimate=tuple(figures),
-        budget=budget,
-        over_budget=over,
-        cycles=cycles,
-        hot_spots=hot_spots,
-        breakers=Listed.of(breakers),
-    )
-
-
 # --- the report ------------------------------------------------------------------------
 
 
 def system_report_context(system: System) -> dict:
-    """Everything the system report prints, read in four queries (the system's facts)."""
+    """Everything the system report prints, read in four queries (the system's facts).
+    Its lists are shortened (advisor.system_map.report_parts); its counts are the whole
+    system's."""
     facts = system_facts(system)
     analysis = analyse_system(facts)
     queue = review_queue(facts)
     register = risk_register(facts)
+    review, steps = printed_queue(queue), printed_steps(register)
     return {
         "team": system.team,
         "system": system,
@@ -381,7 +288,16 @@ def system_report_context(system: System) -> dict:
         "map": printed_map(facts, analysis),
         "chains": chain_report(facts, analysis),
         "queue": queue,
+        "review": review,
         "register": register,
+        "steps": steps,
+        "queue_listed": QUEUE_LISTED,
+        "step_listed": STEP_LISTED,
+        "register_cut": any(printed.lines.more for printed in steps),
+        # Where the whole lists are, as a reader types it after the address of Crossroads.
+        "review_path": reverse("system_review", args=[system.pk]),
+        "risks_path": reverse("system_risks", args=[system.pk]),
+        "risks_csv_path": reverse("system_risks_csv", args=[system.pk]),
         "counts": [
             ("Services", f"{len(facts.services):,}"),
             ("Interactions", f"{len(facts.interactions):,}"),

@@ -1,6 +1,7 @@
 """The system report as a PDF: a cover with the system's counts, the map printed without
 its links on a page that fits it, the chain analysis, the review queue and the risk register
-as numbered steps, in a fixed number of queries."""
+as numbered steps, in a fixed number of queries. Its lists print their first lines and say
+how many more there are, so a large system's report stays a few pages long."""
 
 from __future__ import annotations
 
@@ -72,9 +73,10 @@ def test_the_report_prints_the_map_chain_queue_and_register(client, viewer, owne
     assert "Against the advice (1)" in rest and shop.receipts_decision.reference in rest
     register = rest[rest.index("Risk register") :]
     assert re.search(r"A plan in \d+ steps, widest first", register)
-    first = register[register.index("1. Put") :]
-    assert "Interaction Decision Severity What it closes there" in first
-    assert first.index("1. Put") < first.index("2. ")
+    first = register[register.index("1. Put") : register.index("2. ")]
+    assert "Score fraud risk Checkout → Fraud · High · No decision · Practice missing" in first
+    assert "more interaction" not in rest  # nothing is left out of a small system's lists
+    assert "Each step prints its" not in rest and "Each list prints its" not in rest
 
 
 def test_no_framework_key_is_printed(client, owner, team):
@@ -121,13 +123,21 @@ def test_a_system_without_interactions_still_gets_its_report(client, owner, team
 def test_the_printed_map_has_no_links_and_fits_its_page():
     wide = (
         f'{SVG_HEAD} width="800pt" viewBox="0.00 0.00 800.00 200.00" id="system-map">'
-        '<g class="node"><a xlink:href="/services/1/" xlink:title="Orders">'
-        '<path stroke="#5a6270" d="M0,0L10,10"/><text>Orders</text></a></g></svg>'
+        "<title>Map of the system Shop</title>"
+        '<g class="node"><title>Orders</title><a xlink:href="/services/1/" xlink:title="Orders">'
+        '<path stroke="#5a6270" d="M0,0L10,10"/><text>Orders</text></a></g>'
+        '<g class="edge"><a xlink:href="/interactions/2/"><path d="M0,0L9,9" fill="none" '
+        'stroke="#000000" stroke-opacity="0" stroke-width="12" class="hit-area" />'
+        '<path stroke="#0072b2" d="M0,0L9,9"/></a></g></svg>'
     )
     printed, landscape = printable_svg(wide)
     assert landscape
     assert "<a" not in printed and "href" not in printed and "</a>" not in printed
-    assert '<g><path stroke="#5a6270" d="M0,0L10,10"/><text>Orders</text></g>' in printed
+    assert "<title" not in printed and "hit-area" not in printed
+    assert '<g class="node"><path stroke="#5a6270" d="M0,0L10,10"/><text>Orders</text></g>' in (
+        printed
+    )
+    assert '<g class="edge"><path stroke="#0072b2" d="M0,0L9,9"/></g>' in printed
     assert 'width="261.0mm" height="65.2mm"' in printed and "800pt" not in printed
     assert 'id="system-map"' not in printed
     tall, landscape = printable_svg(f'{SVG_HEAD} viewBox="0 0 100 300"><g/></svg>')
@@ -150,6 +160,68 @@ def test_the_queries_do_not_grow_with_the_system(client, owner, team, django_ass
     with django_assert_num_queries(6):
         response = client.get(url(shop.system))
     assert "Count stock 5" in " ".join(pages(response))
+
+
+def fan_in(team, owner, callers: int, decided: tuple[int, ...] = ()):
+    """A system where `callers` stores each send the ledger a message, all answered alike
+    (so each lacks the same practices), "Tally stock 01" to "Tally stock NN"; the numbers in
+    `decided` have an accepted decision."""
+    system = SystemFactory(team=team, name="Stores")
+    ledger = ServiceFactory(system=system, name="Ledger")
+    for number in range(1, callers + 1):
+        store = ServiceFactory(system=system, name=f"Store {number:02}")
+        interaction = connect(system, store, ledger, f"Tally stock {number:02}",
+                              {**NOBODY_WAITS, "operation": "event"}, owner)  # fmt: skip
+        if number in decided:
+            decide(interaction, owner)
+    return system
+
+
+def printed_names(text: str) -> list[str]:
+    return re.findall(r"Tally stock \d\d", text)
+
+
+def test_a_step_prints_its_worst_twelve_and_counts_the_rest(client, owner, team):
+    system = fan_in(team, owner, 25, decided=(23, 24, 25))
+    client.force_login(owner)
+    rest = " ".join(pages(client.get(url(system)))[2:])
+    register = rest[rest.index("Risk register") :]
+    assert "Each step prints its 12 worst interactions" in register
+    assert f"/systems/{system.pk}/risks/" in register
+    assert f"/systems/{system.pk}/risks.csv" in register
+    first = register[register.index("1. Put") : register.index("2. ")]
+    assert "missing on 25 interactions" in first  # the count is the whole step's
+    # Decided before undecided, then by name: a team has already chosen there.
+    expected = [f"Tally stock {number:02}" for number in (23, 24, 25, *range(1, 10))]
+    assert printed_names(first) == expected
+    assert first.rstrip().endswith(
+        "And 13 more interactions: the register's CSV and its page list them all."
+    )
+
+
+def test_the_review_queue_prints_twenty_of_each_list_and_keeps_its_counts(client, owner, team):
+    system = fan_in(team, owner, 25, decided=(23, 24, 25))
+    client.force_login(owner)
+    text = pages(client.get(url(system)))
+    assert "Interactions 25 Decided (accepted or proposed) 3 No decision yet 22" in text[0]
+    rest = " ".join(text[2:])
+    queue = rest[rest.index("Review queue") : rest.index("Risk register")]
+    assert "3 of 25 interactions have a proposed or accepted decision" in queue
+    assert f"the review queue's page in Crossroads (/systems/{system.pk}/review/)" in queue
+    undecided = queue[queue.index("No decision yet (22)") :]
+    assert printed_names(undecided) == [f"Tally stock {number:02}" for number in range(1, 21)]
+    assert "And 2 more interactions: the review queue's page lists them all." in undecided
+
+
+def test_the_queries_stay_the_same_when_lists_are_cut(
+    client, owner, team, django_assert_num_queries
+):
+    system = fan_in(team, owner, 25, decided=(1, 2))
+    client.force_login(owner)
+    client.get(url(system))
+    with django_assert_num_queries(6):
+        response = client.get(url(system))
+    assert "And 3 more interactions" in " ".join(pages(response))
 
 
 def test_another_team_gets_404(client, outsider, team):
