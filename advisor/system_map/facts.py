@@ -1,4 +1,4 @@
-"""What a system's map, review queue and risk register are drawn from, read in four queries.
+"""What a system's map, review queue and risk register are drawn from, read in at most four queries.
 
 Each interaction's pattern is the one its current decision chose (the latest accepted,
 else the latest proposed); an undecided interaction is drawn as its team says it talks
@@ -10,7 +10,12 @@ still holds:
     accepted    an accepted decision stands
     against     the decision chose another pattern than the one the advisor recommended
     stale       an accepted decision whose interaction's answers changed since it was
-                recorded: it may no longer say what the team would decide today
+                recorded: it may no longer say what the team would decide today. Only a
+                decision that froze an assessment can go stale: a record imported from an
+                ADR file froze no answers to compare, and simply stands.
+
+A frozen result comes from the database, where an imported JSON record may have put
+anything; only the parts of it that have the shape the app writes are read (`_result`).
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ class DecisionFact:
     recommended_option: str
     answers: Mapping[str, Any]
     result: Mapping[str, Any]  # the frozen result's RESULT_KEYS, for the chosen pattern
+    # Whether the decision froze an assessment (a record imported from an ADR file did not).
+    assessed: bool = True
 
     @property
     def url(self) -> str:
@@ -170,11 +177,53 @@ class SystemFacts:
             return key.replace("_", " ").capitalize()
 
     def question_title(self, key: str) -> str:
-        return self.framework.factor_title(key)
+        """What people read for an answer's key: the question's text, else the estimator
+        input's label, else the key as words (a question this framework no longer asks)."""
+        if key in self.framework.questions_by_key:
+            return self.framework.factor_title(key)
+        numeric = self.framework.inputs_by_key.get(key)
+        if numeric is not None:
+            return numeric.label
+        return readable_key(key)
+
+
+# How the units that end many input keys read in a sentence.
+_KEY_WORDS = {"ms": "(ms)", "s": "second"}
+
+
+def readable_key(key: str) -> str:
+    """A key the framework does not know, as words: "latency_budget_ms" reads "Latency
+    budget (ms)", "arrival_rate_per_s" reads "Arrival rate per second"."""
+    words = [_KEY_WORDS.get(word, word) for word in str(key).replace("-", "_").split("_") if word]
+    if not words:
+        return "Unnamed answer"
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
+
+
+# The text fields of a warning or practice that the map, review queue and register read.
+_ENTRY_TEXTS = ("code", "severity", "status", "title")
+
+
+def _entry_ok(entry: Any) -> bool:
+    return isinstance(entry, dict) and all(
+        isinstance(entry.get(name), (str, type(None))) for name in _ENTRY_TEXTS
+    )
 
 
 def _result(parts) -> dict[str, Any]:
-    return {key: value for key, value in zip(RESULT_KEYS, parts, strict=True) if value is not None}
+    """The frozen result's RESULT_KEYS, keeping only what has the shape the app writes: a
+    recommendation that is text, and lists of warnings and practices whose code, severity,
+    status and title are text. Anything else (an imported record may hold any JSON) is
+    dropped, so no page, spreadsheet or report trips over it."""
+    result: dict[str, Any] = {}
+    for key, value in zip(RESULT_KEYS, parts, strict=True):
+        if key == "recommendation":
+            if isinstance(value, str):
+                result[key] = value
+        elif isinstance(value, list):
+            result[key] = [entry for entry in value if _entry_ok(entry)]
+    return result
 
 
 def _current_decisions(system: System) -> dict[int, DecisionFact]:
@@ -188,35 +237,36 @@ def _current_decisions(system: System) -> dict[int, DecisionFact]:
         .order_by("number")
         .values_list(
             "pk", "number", "interaction_id", "title", "status", "chosen_option",
-            "recommended_option", "answers", *(f"result__{key}" for key in RESULT_KEYS),
+            "recommended_option", "framework_name", "answers",
+            *(f"result__{key}" for key in RESULT_KEYS),
         )
     )  # fmt: skip
     current: dict[int, DecisionFact] = {}
-    for pk, number, interaction_id, title, status, chosen, recommended, answers, *parts in rows:
+    for pk, number, interaction_id, title, status, *rest in rows:
+        chosen, recommended, framework, answers, *parts = rest
         result = _result(parts)
         held = current.get(interaction_id)
         if held is not None and held.status == Status.ACCEPTED and status != Status.ACCEPTED:
             continue  # an accepted decision outranks a later proposal
         current[interaction_id] = DecisionFact(
             id=pk, reference=f"ADR-{number:04d}", title=title, status=status,
-            chosen_option=chosen, recommended_option=recommended, answers=answers or {},
-            result=result or {},
+            chosen_option=chosen, recommended_option=recommended,
+            answers=answers if isinstance(answers, dict) else {}, result=result,
+            assessed=bool(framework),
         )  # fmt: skip
     return current
 
 
 def system_facts(system: System) -> SystemFacts:
-    """The system's services and interactions with their decisions and answers: four
-    queries (services, interactions with their drafts, decisions, framework) whatever the
-    size of the system."""
-    services = tuple(
-        ServiceFact(id=pk, name=name, description=description)
-        for pk, name, description in system.services.order_by("name").values_list(
-            "pk", "name", "description"
-        )
-    )
-    decisions = _current_decisions(system)
-    rows = (
+    """The system's services and interactions with their decisions and answers: at most
+    four queries (interactions with their drafts, services, decisions, and the system's
+    team for its framework unless it is loaded already) whatever the size of the system."""
+    # The interactions are read before the services: a service and an interaction to it
+    # made between the two reads then has its service in the facts (an interaction cannot
+    # outlive its services). The reverse order would list an interaction to a service the
+    # facts do not know. A service deleted between the reads takes its interactions along;
+    # those are left out below.
+    rows = list(
         Interaction.objects.filter(system=system)
         .order_by("name")
         .values_list(
@@ -224,16 +274,26 @@ def system_facts(system: System) -> SystemFacts:
             *(f"assessment__result__{key}" for key in RESULT_KEYS),
         )
     )  # fmt: skip
+    services = tuple(
+        ServiceFact(id=pk, name=name, description=description)
+        for pk, name, description in system.services.order_by("name").values_list(
+            "pk", "name", "description"
+        )
+    )
+    services_by_id = {service.id: service for service in services}
+    decisions = _current_decisions(system)
     interactions = []
     for pk, name, source_id, target_id, style, answers, *parts in rows:
-        result = _result(parts)
+        if source_id not in services_by_id or target_id not in services_by_id:
+            continue  # deleted since it was read
+        answers = answers if isinstance(answers, dict) else {}
         decision = decisions.get(pk)
         changed: tuple[str, ...] = ()
-        if decision is not None and decision.status == "accepted":
-            changed = answers_changed(decision.answers, answers or {})
+        if decision is not None and decision.status == "accepted" and decision.assessed:
+            changed = answers_changed(decision.answers, answers)
         fact = InteractionFact(
             id=pk, name=name, source_id=source_id, target_id=target_id, style=style,
-            answers=answers or {}, draft_result=result, decision=decision,
+            answers=answers, draft_result=_result(parts), decision=decision,
             changed_questions=changed,
         )  # fmt: skip
         interactions.append(fact)
@@ -242,5 +302,5 @@ def system_facts(system: System) -> SystemFacts:
         framework=team_framework(system.team),
         services=services,
         interactions=tuple(interactions),
-        _services_by_id={service.id: service for service in services},
+        _services_by_id=services_by_id,
     )

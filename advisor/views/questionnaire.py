@@ -87,13 +87,15 @@ def _stash(session, pk: int, data, fallback: Framework | None = None) -> None:
         stash_unsaved_answers(session, pk, answer_keys(framework), data)
 
 
-def _chain_hint(interaction, framework: Framework) -> ChainHint | None:
+def _chain_hint(interaction, framework: Framework, folded=frozenset()) -> ChainHint | None:
     """What the system's map computes for the question on synchronous hops, if the
-    framework asks it: three reads (the system's services, interactions and decisions),
-    whatever the size of the system. Only people who may answer see it pre-filled."""
+    framework asks it and the page shows it open (not among the `folded` questions). It
+    costs the reads of `system_facts` (the system's interactions, services and decisions,
+    and its team unless already loaded), whatever the size of the system, and none at all
+    when the question is folded away. Only people who may answer see it pre-filled."""
     settings = framework.tail_latency
     question = framework.questions_by_key.get(settings.hops) if settings else None
-    if question is None:
+    if question is None or question.key in folded:
         return None
     facts = system_facts(interaction.system)
     try:
@@ -162,6 +164,7 @@ def _conflict_keys(framework: Framework, conflicts) -> list[str]:
 
 def _page(request, interaction, draft, framework, *, shown, result, base: Base,
           errors=None, conflicts=None, status=200, **extra) -> HttpResponse:  # fmt: skip
+    folded = folded_now(framework, errors, result.not_applicable)
     context = {
         "team": interaction.system.team,
         "interaction": interaction,
@@ -170,7 +173,7 @@ def _page(request, interaction, draft, framework, *, shown, result, base: Base,
         "base_token": base.token(interaction.pk),
         "decisions": interaction.decisions.order_by("number"),
         **_page_context(
-            framework, result, shown, errors, conflicts, _chain_hint(interaction, framework)
+            framework, result, shown, errors, conflicts, _chain_hint(interaction, framework, folded)
         ),
         **extra,
     }

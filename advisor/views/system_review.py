@@ -1,4 +1,8 @@
-"""A system's review queue, its risk register, and the register as a spreadsheet."""
+"""A system's review queue, its risk register, and the register as a spreadsheet.
+
+None of them is cached: each says what the system holds now, and a browser's back button
+or a shared cache must not show a queue or a plan someone has since worked through.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from advisor import access, services
@@ -24,6 +29,7 @@ CSV_HEADER = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@never_cache
 @require_GET
 @login_required
 def system_review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -34,6 +40,7 @@ def system_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "advisor/system_review.html", context)
 
 
+@never_cache
 @require_GET
 @login_required
 def system_risks(request: HttpRequest, pk: int) -> HttpResponse:
@@ -67,6 +74,7 @@ def register_rows(request: HttpRequest, register: Register) -> list[list[str]]:
     return rows
 
 
+@never_cache
 @require_GET
 @login_required
 def system_risks_csv(request: HttpRequest, pk: int) -> HttpResponse:

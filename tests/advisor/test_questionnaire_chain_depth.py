@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 
 import pytest
 from django.urls import reverse
 
-from advisor import services
+from advisor import frameworks, services
+from advisor.engine import framework_files
 from advisor.frameworks import new_team_framework
 from advisor.models import Assessment, Style
 from advisor.questionnaire import base_token
@@ -211,3 +214,49 @@ def test_the_page_reads_the_map_in_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         text = page(client, interaction)
     assert field_value(text) == "39"
+
+
+@pytest.fixture
+def asked_of_changes_only(tmp_path, monkeypatch, team):
+    """The team scores with a framework that asks for the chain's depth only of commands,
+    events and batches (the shipped frameworks always ask it)."""
+    shutil.copytree(framework_files.FRAMEWORKS_DIR, tmp_path, dirs_exist_ok=True)
+    document = json.loads((tmp_path / "default.json").read_text())
+    (depth,) = [q for q in document["questions"] if q["key"] == "chain_depth"]
+    depth["applies_when"] = "not operation == query"
+    depth["applies_note"] = "Asked only of changes: a query is answered where it is asked."
+    document.update(name="changes", version=1, title="Changes framework")
+    (tmp_path / "changes.json").write_text(json.dumps(document))
+    monkeypatch.setattr(framework_files, "FRAMEWORKS_DIR", tmp_path)
+    frameworks.clear_caches()
+    team.framework_name, team.framework_version = "changes", 1
+    team.save(update_fields=["framework_name", "framework_version"])
+    yield team
+    frameworks.clear_caches()
+
+
+def test_a_depth_question_folded_away_reads_nothing_of_the_map(
+    client, editor, asked_of_changes_only, django_assert_num_queries
+):
+    shop = Map(asked_of_changes_only, "Checkout", "Orders", "Inventory")
+    interaction = shop.call("Checkout", "Orders", answers={"operation": "query"})
+    shop.call("Orders", "Inventory")
+    client.force_login(editor)
+    page(client, interaction)
+    # session, user, interaction, draft, decisions, nav; nothing of the map
+    with django_assert_num_queries(6):
+        text = page(client, interaction)
+    assert "Asked only of changes: a query is answered where it is asked." in text
+    assert 'id="map-note-chain_depth"' not in text and "Computed from the map" not in text
+
+
+def test_a_depth_question_that_applies_again_is_pre_filled_from_the_map(
+    client, editor, asked_of_changes_only
+):
+    shop = Map(asked_of_changes_only, "Checkout", "Orders", "Inventory")
+    interaction = shop.call("Checkout", "Orders", answers={"operation": "command"})
+    shop.call("Orders", "Inventory")
+    client.force_login(editor)
+    text = page(client, interaction)
+    assert field_value(text) == "2"
+    assert note(text).startswith("Computed from the map: 2 synchronous hops")

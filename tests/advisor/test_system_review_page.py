@@ -196,6 +196,44 @@ def test_its_query_count_does_not_grow_with_interactions(
     assert "Count stock 3" in response.text
 
 
+def framework_keys(interaction: Interaction) -> set[str]:
+    """Every key of the team's framework that no person would write: questions, inputs,
+    choices, practices, warnings and patterns made of words joined by underscores (as
+    tests/test_no_keys_visible.py collects them)."""
+    framework = team_framework(interaction.system.team)
+    keys = {rule.code for rule in framework.warnings}
+    keys |= {p.code for practices in framework.practices.values() for p in practices}
+    keys |= {q.key for q in framework.questions} | {i.key for i in framework.inputs}
+    keys |= {c.key for q in framework.questions for c in q.choices}
+    keys |= set(framework.pattern_keys)
+    return {key for key in keys if "_" in key}
+
+
+def test_no_framework_key_reaches_the_page(client, owner, team):
+    shop = storefront(team, owner)
+    # Since the decision, the team also gave a latency budget (an estimator's input) and
+    # the draft kept an answer to a question the framework no longer asks.
+    draft = Assessment.objects.get(interaction=shop.reserve)
+    Assessment.objects.filter(pk=draft.pk).update(
+        answers={**draft.answers, "latency_budget_ms": 300, "retired_question": "yes"}
+    )
+    client.force_login(owner)
+    html = client.get(url(shop.system)).text
+    text = re.sub(r"<[^>]+>", " ", html)
+    words = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", text))
+    assert words & (framework_keys(shop.reserve) | {"retired_question"}) == set()
+    stale = section(html, "stale")
+    assert "End-to-end latency budget" in stale
+    assert "Retired question" in stale
+
+
+def test_no_page_of_it_is_kept_by_the_browser_or_a_cache(client, viewer, team):
+    system = SystemFactory(team=team)
+    client.force_login(viewer)
+    cache_control = client.get(url(system))["Cache-Control"]
+    assert "no-store" in cache_control and "max-age=0" in cache_control
+
+
 def test_another_team_gets_404(client, outsider, team):
     system = SystemFactory(team=team)
     client.force_login(outsider)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from advisor.models import System
+from decisions.models import Decision
 from tests.advisor.test_system_review_page import connect, decide, storefront
 from tests.factories import NOBODY_WAITS, ServiceFactory, SystemFactory
 
@@ -168,3 +169,30 @@ def test_it_refuses_post_with_405(client, owner, team, name):
 def test_anonymous_users_are_sent_to_log_in(client, team, name):
     system = SystemFactory(team=team)
     assert client.get(reverse(name, args=[system.pk])).url.startswith("/login/")
+
+
+def test_a_frozen_result_of_the_wrong_shape_does_not_break_the_register(client, owner, team):
+    """A record imported from Crossroads JSON may freeze any JSON as its result; what does
+    not have the shape the app writes is left out of the register and its spreadsheet."""
+    shop = storefront(team, owner)
+    Decision.objects.filter(pk=shop.reserve_decision.pk).update(
+        result={"warnings": "abc", "mitigations": [{"code": ["x"], "status": "missing"}]}
+    )
+    Decision.objects.filter(pk=shop.receipts_decision.pk).update(
+        result={"warnings": [{"code": "w", "severity": {"high": 1}}, None], "mitigations": 3}
+    )
+    client.force_login(owner)
+    response = client.get(url(shop.system))
+    assert response.status_code == 200
+    assert DLQ_STEP in response.text
+    spreadsheet = client.get(csv_url(shop.system))
+    assert spreadsheet.status_code == 200
+    assert any(row[1] == "Dead-letter queue with replay" for row in rows(spreadsheet)[1:])
+
+
+def test_neither_the_page_nor_the_spreadsheet_is_cached(client, viewer, team):
+    system = SystemFactory(team=team)
+    client.force_login(viewer)
+    for address in (url(system), csv_url(system)):
+        cache_control = client.get(address)["Cache-Control"]
+        assert "no-store" in cache_control and "max-age=0" in cache_control, address
