@@ -21,6 +21,7 @@ from typing import Any
 from advisor.catalogs.common import (
     ASYNC,
     ASYNCAPI,
+    MAX_INTERACTIONS,
     REQUEST_REPLY,
     CatalogError,
     CatalogPlan,
@@ -159,17 +160,31 @@ def read(name: str, text: str) -> Application:
     )  # fmt: skip
 
 
-def combine(applications: list[Application]) -> CatalogPlan:
-    """One plan from several applications' documents, matched on channel addresses."""
-    senders: dict[str, list[tuple[Application, Operation]]] = defaultdict(list)
-    receivers: dict[str, list[tuple[Application, Operation]]] = defaultdict(list)
+def _ends(applications: list[Application]):
+    """Who sends and who receives on each address: each application once per address and
+    direction (several operations on one address are one end), with whether any of them
+    asks for a reply; and the addresses replies travel on."""
+    senders: dict[str, dict[str, tuple[Application, Operation]]] = defaultdict(dict)
+    receivers: dict[str, dict[str, tuple[Application, Operation]]] = defaultdict(dict)
     replies: set[str] = set()
     for app in applications:
         for op in app.operations:
             if op.address:
-                (senders if op.action == "send" else receivers)[op.address].append((app, op))
+                ends = (senders if op.action == "send" else receivers)[op.address]
+                known = ends.get(app.title.lower())
+                if known is None or (op.reply and not known[1].reply):
+                    ends[app.title.lower()] = (known[0] if known else app, op)
             if op.reply and op.reply_address:
                 replies.add(op.reply_address)
+    return senders, receivers, replies
+
+
+def combine(applications: list[Application], *, unread: bool = False) -> CatalogPlan:
+    """One plan from several applications' documents, matched on channel addresses.
+    `unread`: some uploaded file could not be read (it may hold a missing end). Pairing
+    stops once there are more interactions than one import takes; the merge refuses
+    such a plan."""
+    senders, receivers, replies = _ends(applications)
     interactions: list[PlannedInteraction] = []
     notes: list[FileProblem] = [note for app in applications for note in app.notes]
     for address in sorted(set(senders) | set(receivers)):
@@ -177,18 +192,21 @@ def combine(applications: list[Application]) -> CatalogPlan:
             continue
         if not receivers[address] or not senders[address]:
             (app, _), missing = (
-                (senders[address][0], "receives") if senders[address]
-                else (receivers[address][0], "sends")
+                (next(iter(senders[address].values())), "receives") if senders[address]
+                else (next(iter(receivers[address].values())), "sends")
             )  # fmt: skip
+            unread_note = " (one of the uploaded files could not be read)" if unread else ""
             notes.append(FileProblem(app.file, (
-                f"nothing in these files {missing} on “{address}”, so {app.title}'s "
-                "messages there have no other end: left out"
+                f"nothing in these files {missing} on “{address}”{unread_note}, so "
+                f"{app.title}'s messages there have no other end: left out"
             )))  # fmt: skip
             continue
-        for sender, sent in senders[address]:
-            for receiver, received in receivers[address]:
+        for sender, sent in senders[address].values():
+            for receiver, received in receivers[address].values():
                 if sender.title.lower() == receiver.title.lower():
                     continue
+                if len(interactions) > MAX_INTERACTIONS:
+                    break
                 asks = sent.reply or received.reply
                 interactions.append(PlannedInteraction(
                     source=sender.title, target=receiver.title,

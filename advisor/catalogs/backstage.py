@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from advisor.catalogs.common import (
     ASYNC,
     BACKSTAGE,
+    MAX_INTERACTIONS,
     SYNC,
     UNKNOWN,
     CatalogError,
@@ -102,6 +103,8 @@ def _entity(document: dict, file: str, where: str) -> Entity | None:
     name = metadata.get("name")
     if not isinstance(name, str) or not name.strip():
         raise CatalogError(f"{where}no metadata.name")
+    if not clean_name(name):
+        raise CatalogError(f"{where}metadata.name {name!r} has no printable character")
     spec = document.get("spec", {})
     if spec is None:
         spec = {}
@@ -153,7 +156,11 @@ def _references(entity: Entity, key: str, default_kind: str) -> list[str]:
     ]
 
 
-def _api_interactions(entities, providers, notes):
+def _unread_note(unread: bool) -> str:
+    return " (one of the uploaded files could not be read)" if unread else ""
+
+
+def _api_interactions(entities, providers, notes, unread=False):
     """Each consumer → provider edge, from the consumer's `consumesApis`."""
     for consumer in (e for e in entities.values() if e.kind == "component"):
         for api_ref in _references(consumer, "consumesApis", "api"):
@@ -162,7 +169,8 @@ def _api_interactions(entities, providers, notes):
             if not providers.get(api_ref):
                 notes.append(FileProblem(consumer.file, (
                     f"“{consumer.shown}” consumes the API “{label}”, but no component in "
-                    "these files provides it: that interaction is left out"
+                    f"these files provides it{_unread_note(unread)}: that interaction is "
+                    "left out"
                 )))  # fmt: skip
                 continue
             style = API_STYLES.get(api.type, UNKNOWN) if api else UNKNOWN
@@ -183,7 +191,7 @@ def _api_interactions(entities, providers, notes):
                 )  # fmt: skip
 
 
-def _dependencies(entities, notes):
+def _dependencies(entities, notes, unread=False):
     """(depender, dependency) pairs of components, from both ends' declarations. A
     component none of the files describes is noted; resources are not services."""
     for entity in entities.values():
@@ -195,16 +203,19 @@ def _dependencies(entities, notes):
             elif ref not in entities and ref.startswith("component:"):
                 notes.append(FileProblem(entity.file, (
                     f"“{entity.shown}” depends on the component “{ref.split('/', 1)[1]}”, "
-                    "which none of these files describes: that interaction is left out"
+                    f"which none of these files describes{_unread_note(unread)}: that "
+                    "interaction is left out"
                 )))  # fmt: skip
         for ref in _references(entity, "dependencyOf", "component"):
             if ref in entities and entities[ref].kind == "component":
                 yield entities[ref], entity, entity.file
 
 
-def combine(files: list[tuple[str, list[Entity]]]) -> CatalogPlan:
+def combine(files: list[tuple[str, list[Entity]]], *, unread: bool = False) -> CatalogPlan:
     """One plan from the entities of several readable files, relations resolved across
-    them all."""
+    them all. `unread`: some uploaded file could not be read (it may describe what is
+    missing). Pairing stops once there are more interactions than one import takes; the
+    merge refuses such a plan."""
     entities: dict[str, Entity] = {}
     for _, found in files:
         for entity in found:
@@ -218,14 +229,18 @@ def combine(files: list[tuple[str, list[Entity]]]) -> CatalogPlan:
     interactions: list[PlannedInteraction] = []
     taking_part: set[str] = set()
     met: set[tuple[str, str]] = set()
-    for consumer, provider, interaction in _api_interactions(entities, providers, notes):
+    for consumer, provider, interaction in _api_interactions(entities, providers, notes, unread):
+        if len(interactions) > MAX_INTERACTIONS:
+            break
         interactions.append(interaction)
         taking_part |= {consumer.ref, provider.ref}
         met.add((consumer.ref, provider.ref))
-    for depender, dependency, file in _dependencies(entities, notes):
+    for depender, dependency, file in _dependencies(entities, notes, unread):
         pair = (depender.ref, dependency.ref)
         if depender.ref == dependency.ref or pair in met:
             continue
+        if len(interactions) > MAX_INTERACTIONS:
+            break
         met.add(pair)
         taking_part |= set(pair)
         interactions.append(PlannedInteraction(

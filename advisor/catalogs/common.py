@@ -43,6 +43,12 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_VALUES = 200_000
 MAX_DOCUMENTS = 2_000
 MAX_DEPTH = 100
+ALIAS_ALLOWANCE = 1_000
+
+# At most this much is imported at once: each interaction is a row with its draft. The
+# formats stop pairing ends once a plan holds more, so the merge can refuse it.
+MAX_SERVICES = 500
+MAX_INTERACTIONS = 1_000
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -188,22 +194,71 @@ def _yaml_message(error: yaml.YAMLError) -> str:
     return f"{where}{problem}"
 
 
+def _weigh_nodes(node: yaml.Node, budget: list[int], limit: int) -> None:
+    """Refuse a composed YAML document that would hold too many values once its aliases
+    and merge keys (`<<: *defaults`) are followed, before anything is built from it: a
+    merge copies the mapping it names, so a chain of merges grows with the square of its
+    length. `budget` is what the rest of the file may still hold, shared by its documents;
+    `limit` is the whole file's, for the message.
+    """
+    weights: dict[int, int | None] = {}
+
+    def weigh(value: yaml.Node, depth: int) -> int:
+        if isinstance(value, yaml.ScalarNode):
+            return 1
+        if depth > MAX_DEPTH:
+            raise CatalogError(f"nested more than {MAX_DEPTH} levels deep")
+        key = id(value)
+        if key in weights:
+            known = weights[key]
+            if known is None:
+                raise CatalogError("a YAML alias refers to a value that contains it")
+            return known
+        weights[key] = None
+        children = (
+            [child for pair in value.value for child in pair]
+            if isinstance(value, yaml.MappingNode)
+            else value.value
+        )
+        total = 1
+        for child in children:
+            total += weigh(child, depth + 1)
+            if total > budget[0]:
+                raise CatalogError(
+                    f"holds more than {limit:,} values once its YAML aliases and merge "
+                    "keys are followed; Crossroads does not read it"
+                )
+        weights[key] = total
+        return total
+
+    budget[0] -= weigh(node, 0)
+
+
 def load_yaml_documents(text: str) -> list[Any]:
-    """Every document of a YAML stream (`---` separates them), each checked for size.
-    Raises CatalogError saying where the YAML is broken."""
+    """Every document of a YAML stream (`---` separates them), each weighed as it was
+    composed and before it is built. Raises CatalogError saying where the YAML is broken."""
     documents: list[Any] = []
+    # A file holds about as many values as it has characters, unless aliases repeat them:
+    # that repetition is what is bounded, so that many small files cost no more to read
+    # than a few large ones.
+    limit = min(MAX_VALUES, len(text) + ALIAS_ALLOWANCE)
+    budget = [limit]
+    loader = SAFE_LOADER(text)
     try:
-        for document in yaml.load_all(text, Loader=SAFE_LOADER):
-            documents.append(document)
-            if len(documents) > MAX_DOCUMENTS:
+        while loader.check_node():
+            if len(documents) >= MAX_DOCUMENTS:
                 raise CatalogError(f"holds more than {MAX_DOCUMENTS:,} YAML documents")
-            _weigh(document)
+            node = loader.get_node()
+            _weigh_nodes(node, budget, limit)
+            documents.append(loader.construct_document(node))
     except yaml.YAMLError as error:
         raise CatalogError(_yaml_message(error)) from None
     except RecursionError:
         raise CatalogError(f"nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as error:  # an integer too long to convert, a bad timestamp
         raise CatalogError(f"holds a value YAML cannot read ({error})") from None
+    finally:
+        loader.dispose()
     return documents
 
 

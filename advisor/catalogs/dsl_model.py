@@ -19,6 +19,10 @@ from advisor.catalogs.common import (
 )
 from advisor.catalogs.dsl_reader import Statement, Token, is_script, statements
 
+# The longest text a `${NAME}` substitution may make: constants defined from constants
+# double at each step, and a few hundred bytes would otherwise stand for gigabytes.
+MAX_SUBSTITUTED = 10_000
+
 ELEMENTS = ("person", "softwaresystem", "container", "component", "element")
 # Where each element keyword puts its description, technology and tags after the name.
 POSITIONS = {
@@ -114,13 +118,19 @@ class Model:
     """Reads statements in order, as the DSL does (an identifier is used after it is
     defined)."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, size: int = 0) -> None:
         self.file = file
         self.elements: list[Element] = []
         self.relationships: list[Relationship] = []
         self.identifiers: dict[str, Element] = {}
         self.hierarchical = False
         self.constants: dict[str, str] = {}
+        self.line = 0  # the statement being read, for messages
+        # Each identifier's endings after a dot ("api" and "shop.api" for "x.shop.api"),
+        # to the identifiers ending so.
+        self.endings: dict[str, set[str]] = {}
+        # What substitutions may add up to in the whole file: about its own length.
+        self.substitution_budget = 2 * size + MAX_SUBSTITUTED
         self.workspace_name = ""
         self.includes = False
         self.notes: list[FileProblem] = []
@@ -129,7 +139,30 @@ class Model:
     # --- tokens ---
 
     def text(self, token: Token) -> str:
-        return SUBSTITUTION.sub(lambda m: self.constants.get(m.group(1), m.group(0)), token.text)
+        """The token's text, its `${NAME}` constants substituted. Raises CatalogError
+        when that makes a text longer than MAX_SUBSTITUTED characters."""
+        if "${" not in token.text:
+            return token.text
+        size = [len(token.text)]
+
+        def substitute(match: re.Match) -> str:
+            value = self.constants.get(match.group(1), match.group(0))
+            size[0] += len(value) - len(match.group(0))
+            if size[0] > MAX_SUBSTITUTED:
+                raise CatalogError(
+                    f"line {self.line}: substituting its constants makes a text longer than "
+                    f"{MAX_SUBSTITUTED:,} characters; Crossroads does not read it"
+                )
+            return value
+
+        text = SUBSTITUTION.sub(substitute, token.text)
+        self.substitution_budget -= len(text)
+        if self.substitution_budget < 0:
+            raise CatalogError(
+                f"line {self.line}: its constants, substituted, make several times more text "
+                "than the file holds; Crossroads does not read it"
+            )
+        return text
 
     def arg(self, words: tuple[Token, ...], index: int) -> str:
         return self.text(words[index]) if index < len(words) else ""
@@ -159,8 +192,8 @@ class Model:
                 found = self.identifiers.get(f"{chain.identifier}.{name}")
             chain = chain.parent
         if found is None:
-            endings = [e for key, e in self.identifiers.items() if key.endswith(f".{name}")]
-            found = endings[0] if len(endings) == 1 else None
+            endings = self.endings.get(name, ())
+            found = self.identifiers[next(iter(endings))] if len(endings) == 1 else None
         if found is None:
             if self.includes:  # it may come from the file that was not read
                 self.note(line, f"“{token.text}” is not defined in this file: left out")
@@ -186,6 +219,9 @@ class Model:
                 key = f"{parent.identifier}.{key}"
             element.identifier = key
             self.identifiers[key] = element
+            parts = key.split(".")
+            for start in range(1, len(parts)):
+                self.endings.setdefault(".".join(parts[start:]), set()).add(key)
         if parent is not None:
             parent.children.append(element)
         self.elements.append(element)
@@ -214,6 +250,7 @@ class Model:
 
     def read(self, found: list[Statement]) -> None:
         for statement in found:
+            self.line = statement.line
             frame = self.stack[-1]
             if frame.kind == "script":
                 if statement.closes:
@@ -297,7 +334,7 @@ class Model:
 def read(name: str, text: str) -> Model:
     """The model of one workspace file. Raises CatalogError naming the line of the first
     thing the DSL would refuse."""
-    model = Model(name)
+    model = Model(name, len(text))
     model.read(statements(text))
     if not any(e.kind in ("softwaresystem", "container") for e in model.elements):
         raise CatalogError("no model: the workspace defines no software system or container")

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from advisor.catalogs.common import CatalogError
+from advisor.catalogs.common import MAX_DEPTH, CatalogError
 
 TEXT_BLOCK = '"""'
+_WORD = re.compile(r"[^\s\"]+")
+_LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,12 @@ class Statement:
         return self.tokens[:-1] if self.opens else self.tokens
 
 
-def _indent(line: str) -> int:
+def _indent(line: str, start: int = 0) -> int:
+    """The width of the blanks that begin the line at `start` of `line`."""
     width = 0
-    for ch in line:
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4
-        else:
-            break
+    while start < len(line) and line[start] in " \t":
+        width += 1 if line[start] == " " else 4
+        start += 1
     return width
 
 
@@ -121,15 +120,14 @@ class _Lexer:
         raise CatalogError(f"line {self.line}: unclosed string")
 
     def _word(self) -> str:
-        match = re.compile(r"[^\s\"]+").match(self.text, self.at)
+        match = _WORD.match(self.text, self.at)
         assert match is not None
         self.at = match.end()
         return match.group(0)
 
     def _continues(self) -> bool:
         """Whether the `\\` at `at` ends its line (the statement goes on below)."""
-        end = self.text.find("\n", self.at)
-        return self.text[self.at + 1 : end if end >= 0 else len(self.text)].strip() == ""
+        return _LINE_END.match(self.text, self.at + 1) is not None
 
     def read(self) -> list[Statement]:
         text = self.text
@@ -146,7 +144,7 @@ class _Lexer:
             if self.line_start and not self.tokens:
                 self.start_line = self.line
                 line_begins = text.rfind("\n", 0, self.at) + 1
-                self.start_indent = _indent(text[line_begins:])
+                self.start_indent = _indent(text, line_begins)
             first_on_line = self.line_start
             self.line_start = False
             if text.startswith("/*", self.at):
@@ -199,6 +197,10 @@ def _check_braces(found: list[Statement]) -> None:
                 suspect = opened
         elif statement.opens:
             open_blocks.append(statement)
+            if len(open_blocks) > MAX_DEPTH:
+                raise CatalogError(
+                    f"line {statement.line}: blocks nested more than {MAX_DEPTH} deep"
+                )
     if open_blocks:
         missing = suspect or open_blocks[-1]
         raise CatalogError(f"line {missing.line}: a “{{” opened here is never closed")

@@ -18,6 +18,8 @@ from advisor.catalogs.common import (
     ASYNCAPI,
     BACKSTAGE,
     MAX_FILE_BYTES,
+    MAX_INTERACTIONS,
+    MAX_SERVICES,
     STRUCTURIZR,
     UNKNOWN,
     CatalogError,
@@ -30,15 +32,16 @@ from advisor.catalogs.common import (
     load_yaml_documents,
 )
 
-# At most this much is imported at once: each interaction is a row with its draft.
-MAX_SERVICES = 500
-MAX_INTERACTIONS = 1_000
+__all__ = ["MAX_INTERACTIONS", "MAX_SERVICES", "detect", "merge", "plan_from_files"]
 
-_ASYNCAPI = re.compile(r"""^(?:asyncapi\s*:|\{?\s*["']asyncapi["']\s*:)""", re.MULTILINE)
+# Each pattern looks at one line: a blank never matches a newline, so that blank lines
+# cannot make a pattern try every way of spanning them.
+_ASYNCAPI = re.compile(r"""^(?:asyncapi[ \t]*:|\{?[ \t]*["']asyncapi["'][ \t]*:)""", re.MULTILINE)
 _BACKSTAGE = re.compile(
-    r"""^\s*(?:-\s+)?\{?\s*["']?apiVersion["']?\s*:\s*["']?backstage\.io/""", re.MULTILINE
+    r"""^[ \t]*(?:-[ \t]+)?\{?[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?backstage\.io/""",
+    re.MULTILINE,
 )
-_WORKSPACE = re.compile(r"""^\s*workspace\b[^:\n]*\{\s*$""", re.MULTILINE | re.IGNORECASE)
+_WORKSPACE = re.compile(r"""^[ \t]*workspace\b[^:\n]*\{[ \t\r]*$""", re.MULTILINE | re.IGNORECASE)
 _DATA_FILE = (".yaml", ".yml", ".json")
 UNKNOWN_FORMAT = (
     "not a format Crossroads reads: upload Backstage descriptors (catalog-info.yaml), "
@@ -48,7 +51,7 @@ UNKNOWN_FORMAT = (
 
 def detect(name: str, text: str) -> str | None:
     """The file's format: from its content, else its extension; None when neither says."""
-    head = text[:20_000]
+    head = text.lstrip()[:20_000]  # the first lines that say something
     # Backstage first: an API entity may hold its AsyncAPI definition inline.
     if _BACKSTAGE.search(head):
         return BACKSTAGE
@@ -131,10 +134,12 @@ def plan_from_files(
                 raise CatalogError(_unknown_format(name, text))
         except CatalogError as error:
             problems.append(FileProblem(name, str(error)))
+    # What one file misses may be in a file that could not be read: the notes say so.
+    unread = bool(problems) or any(plan.problems for plan in plans)
     if entities:
-        plans.append(backstage.combine(entities))
+        plans.append(backstage.combine(entities, unread=unread))
     if applications:
-        plans.append(asyncapi.combine(applications))
+        plans.append(asyncapi.combine(applications, unread=unread))
     return merge(plans, problems, files=[(name, formats[name]) for name in names])
 
 
@@ -166,20 +171,21 @@ def merge(
                 known.source, known.target, known.name, edge.style,
                 known.description or edge.description, known.origin,
             )  # fmt: skip
-    interactions = _unique(sorted(edges.values(), key=lambda e: (e.name.lower(), e.origin)))
     notes = [n for plan in plans for n in plan.notes]
     systems = [s for plan in plans for s in plan.systems]
     too_many = []
     if len(services) > MAX_SERVICES:
         too_many.append(f"{len(services):,} services (at most {MAX_SERVICES:,})")
-    if len(interactions) > MAX_INTERACTIONS:
-        too_many.append(f"{len(interactions):,} interactions (at most {MAX_INTERACTIONS:,})")
+    if len(edges) > MAX_INTERACTIONS:
+        # A format stops pairing once it holds more than the most, so the count is a floor.
+        too_many.append(f"more than {MAX_INTERACTIONS:,} interactions")
     if too_many:
         problems.append(FileProblem("", (
             f"These files describe {' and '.join(too_many)}: more than one import takes. "
             "Upload fewer files at a time; each import adds to what is there."
         )))  # fmt: skip
         return CatalogPlan(problems=tuple(problems), files=tuple(files))
+    interactions = _unique(sorted(edges.values(), key=lambda e: (e.name.lower(), e.origin)))
     return CatalogPlan(
         services=tuple(sorted(services.values(), key=lambda s: s.name.lower())),
         interactions=tuple(interactions), problems=tuple(problems), notes=tuple(notes),
@@ -191,14 +197,16 @@ def _unique(interactions: list[PlannedInteraction]) -> list[PlannedInteraction]:
     """Interactions whose names differ (case aside): a second “A → B” becomes
     “A → B (2)”."""
     taken: set[str] = set()
+    copies: dict[str, int] = {}  # the last copy number tried for a name
     unique = []
     for edge in interactions:
-        name, copy = edge.name, 1
+        name, copy = edge.name, copies.get(edge.name.lower(), 1)
         while name.lower() in taken:
             copy += 1
             suffix = f" ({copy})"
             name = cut(edge.name, limits.INTERACTION_NAME - len(suffix)) + suffix
         taken.add(name.lower())
+        copies[edge.name.lower()] = copy
         unique.append(edge if name == edge.name else PlannedInteraction(
             edge.source, edge.target, name, edge.style, edge.description, edge.origin
         ))  # fmt: skip

@@ -6,7 +6,8 @@ other teams, drawn as one box). A software system with containers is the boundar
 import creates, not a service: a relationship drawn to or from the whole of it is left
 out, with a note, since its containers' own relationships say more exactly who talks to
 whom. A relationship of a component counts as one of its container (the relationship it
-implies). People are not services, nor are elements tagged as databases.
+implies); a component outside any container is a service of its own. People are not
+services, nor are elements tagged as databases.
 
 A relationship's style comes from its tags (`Synchronous`, `Asynchronous`: Structurizr's
 interaction styles), else from its technology (HTTP, REST, gRPC, GraphQL say synchronous;
@@ -28,6 +29,7 @@ from collections import defaultdict
 
 from advisor.catalogs.common import (
     ASYNC,
+    MAX_INTERACTIONS,
     STRUCTURIZR,
     CatalogError,
     CatalogPlan,
@@ -94,9 +96,10 @@ class _Planner:
 
     def plan(self) -> tuple[list[PlannedService], list[PlannedInteraction]]:
         for element in self.model.elements:
-            if element.kind in ("softwaresystem", "container") and not (
-                element.is_broker or element.is_database or element.has_containers
-            ):
+            own = element.kind in ("softwaresystem", "container") or (
+                element.kind == "component" and _service_of(element) is element
+            )
+            if own and not (element.is_broker or element.is_database or element.has_containers):
                 self.services[id(element)] = element
         direct: list[tuple[Element, Element, Relationship]] = []
         into: dict[int, list[tuple[Element, Relationship]]] = defaultdict(list)
@@ -107,6 +110,8 @@ class _Planner:
             target = _service_of(relationship.target)
             if source is target or not (self.usable(source) and self.usable(target)):
                 continue
+            if not all(id(end) in self.services or end.is_broker for end in (source, target)):
+                continue  # neither a service nor a broker: nothing to import it as
             if source.is_broker and target.is_broker:
                 continue
             if target.is_broker:
@@ -149,6 +154,8 @@ class _Planner:
             for consumer, received in consumers:
                 if producer is consumer:
                     continue
+                if len(self.interactions) > MAX_INTERACTIONS:
+                    return  # more than one import takes: the merge refuses the plan
                 parts = [f"Through “{broker.name}”."]
                 parts += [f"{names[id(end)]}: {r.description}." for end, r in
                           ((producer, sent), (consumer, received)) if r.description]  # fmt: skip

@@ -206,6 +206,8 @@ def _render_preview(
             for i in plan.interactions
         ],
         "problems": plan.problems,
+        # A problem of no file is the upload's as a whole: more than one import takes.
+        "too_many": any(not problem.file for problem in plan.problems),
         "notes": plan.notes,
         "files": _file_rows(plan),
         "preview_hours": PREVIEW_HOURS,

@@ -101,6 +101,22 @@ class TestUpload:
         assert "None of the files could be read" in response.text
         assert 'name="plan"' not in response.text
 
+    def test_files_describing_too_much_say_so_rather_than_that_none_could_be_read(
+        self, client, editor, team
+    ):
+        client.force_login(editor)
+        components = "\n---\n".join(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+            f"metadata: {{name: s{n}}}\nspec: {{type: service}}"
+            for n in range(501)
+        )
+        files = [SimpleUploadedFile("catalog-info.yaml", components.encode())]
+        response = client.post(_upload_url(team), {"files": files, "into": ""})
+        assert response.status_code == 200
+        assert "These files describe more than one import takes" in response.text
+        assert "501 services (at most 500)" in response.text
+        assert "None of the files could be read" not in response.text
+
     def test_no_file_is_refused_next_to_the_field(self, client, editor, team):
         client.force_login(editor)
         response = client.post(_upload_url(team), {"into": ""})

@@ -153,7 +153,7 @@ def test_an_alias_bomb_is_refused_without_being_expanded():
         )
     text = "apiVersion: backstage.io/v1alpha1\nkind: Component\n" + "\n".join(lines) + "\n"
     (problem,) = backstage.parse("bomb.yaml", text).problems
-    assert "once its YAML aliases are followed" in problem.message
+    assert "once its YAML aliases and merge keys are followed" in problem.message
 
 
 def test_other_kinds_are_ignored():
