@@ -28,7 +28,9 @@ from django.utils.text import slugify
 
 from advisor.models import System, Team
 from advisor.system_map.analysis import SystemAnalysis, analyse_system
-from advisor.system_map.drawing import (
+from advisor.system_map.drawing import SVG_NS, map_svg
+from advisor.system_map.facts import AGAINST, STALE, SystemFacts, system_facts
+from advisor.system_map.map_style import (
     CHAIN_WIDTH,
     CYCLE_COLOUR,
     CYCLE_MARKER,
@@ -37,13 +39,10 @@ from advisor.system_map.drawing import (
     HOT_SPOT_FILL,
     MARKERS,
     PATTERN_STYLES,
-    SVG_NS,
     UNDECIDED_ALPHA,
     UNKNOWN_STYLE,
-    map_svg,
     map_title,
 )
-from advisor.system_map.facts import AGAINST, STALE, SystemFacts, system_facts
 from advisor.system_map.report_parts import (
     QUEUE_LISTED,
     STEP_LISTED,

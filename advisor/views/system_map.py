@@ -13,14 +13,7 @@ from django.views.decorators.http import require_GET
 
 from advisor import access, services
 from advisor.system_map.analysis import SystemAnalysis, analyse_system
-from advisor.system_map.drawing import (
-    DOT_SERVICE_LIMIT,
-    interaction_summary,
-    legend,
-    map_svg,
-    map_svg_document,
-    pattern_style,
-)
+from advisor.system_map.drawing import DOT_SERVICE_LIMIT, map_svg, map_svg_document
 from advisor.system_map.facts import (
     STATE_TITLES,
     InteractionFact,
@@ -28,6 +21,7 @@ from advisor.system_map.facts import (
     object_url,
     system_facts,
 )
+from advisor.system_map.map_style import interaction_summary, legend, pattern_style
 from advisor.views.common import count, get_service_for_user, get_system_for_user
 
 # The chain analysis shows this many cycles, hot spots or breakers before "n more".
